@@ -1,0 +1,97 @@
+/**
+ * The one error handler: every failure leaves as `application/problem+json` (RFC 9457) with an `OPS_*`
+ * code from the catalog. Internal messages never reach the client; they go to the log with the request id.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorCode, FieldError } from '../errors/catalog.js';
+import { ERRORS, OpsError } from '../errors/catalog.js';
+import { pgCode } from '../store/database.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance: string;
+  retryable: boolean;
+  errors?: readonly FieldError[];
+}
+
+export function problemOf(code: ErrorCode, instance: string, detail?: string, errors?: readonly FieldError[]): Problem {
+  const spec = ERRORS[code];
+  return {
+    type: `urn:opsbook:problem:${code}`,
+    title: spec.title,
+    status: spec.status,
+    code,
+    detail: detail ?? spec.hint,
+    instance,
+    retryable: spec.retryable,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+interface ValidationItem {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function fieldErrors(context: string, items: readonly ValidationItem[]): FieldError[] {
+  const base = `/${context}`;
+  return items.flatMap((item) => {
+    const path = item.instancePath === '/' ? '' : item.instancePath;
+    if (item.keyword === 'unrecognized_keys' && Array.isArray(item.params.keys)) {
+      return (item.params.keys as string[]).map((key) => ({
+        pointer: `${base}${path}/${key}`,
+        message: 'Unknown field: remove it (see /api/openapi.json for the accepted fields).',
+      }));
+    }
+    return [{ pointer: `${base}${path}`, message: item.message ?? 'Invalid value.' }];
+  });
+}
+
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+/** Maps any error to a problem; unexpected ones are logged in full and answered as OPS_INTERNAL. */
+export function toProblem(error: unknown, request: FastifyRequest): Problem {
+  const instance = String(request.id);
+  if (error instanceof OpsError) return problemOf(error.code, instance, error.detail, error.errors);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as { validationContext?: string }).validationContext ?? 'body';
+    const errors = fieldErrors(context, error.validation);
+    return problemOf('OPS_VALIDATION', instance, `${errors.length} field(s) of the ${context} are not valid.`, errors);
+  }
+  const fastifyError = error as Partial<FastifyError> & { message?: string };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problemOf('OPS_BODY_TOO_LARGE', instance);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problemOf('OPS_UNSUPPORTED_MEDIA_TYPE', instance, `Content-Type "${request.headers['content-type'] ?? ''}" is not accepted; send application/json.`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problemOf('OPS_MALFORMED_JSON', instance, 'The body is empty but Content-Type says JSON: send a JSON document or no Content-Type.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problemOf('OPS_MALFORMED_JSON', instance, fastifyError.message);
+    default:
+      break;
+  }
+  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) {
+    return problemOf('OPS_MALFORMED_JSON', instance, `The body is not valid JSON: ${error.message}.`);
+  }
+  if (fastifyError.statusCode === 400 && /prototype|constructor/i.test(fastifyError.message ?? '')) {
+    return problemOf('OPS_MALFORMED_JSON', instance, 'The body contains a forbidden "__proto__" or "constructor" key.');
+  }
+  const code = pgCode(error) ?? (error as NodeJS.ErrnoException).code;
+  if (code && DATABASE_DOWN.has(code)) return problemOf('OPS_DATABASE_UNAVAILABLE', instance);
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode === 404) return problemOf('OPS_ROUTE_NOT_FOUND', instance);
+  request.log.error({ err: error }, 'unhandled error');
+  return problemOf('OPS_INTERNAL', instance);
+}

@@ -1,0 +1,131 @@
+/**
+ * The `opsbook` command. Exit codes: 0 success, 1 a finding (a check failed, the database refused),
+ * 2 bad usage (unknown command or option, bad configuration).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config, type ProcessRole } from '../config/config.js';
+import { processEnv } from '../config/env.js';
+import { OpsError } from '../errors/catalog.js';
+import { packageVersion } from '../shared/paths.js';
+import { openDatabase } from '../store/open.js';
+import { migrationStatus } from '../store/migrate.js';
+import { serveUntilSignalled } from './serve.js';
+
+export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  run(values: Record<string, string | boolean | undefined>, config: () => Config): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'Run the HTTP server and/or the worker until SIGTERM or Ctrl+C.',
+    usage: `opsbook serve [--role all|api|worker] [--port N]
+
+  --role   all (default, or OPSBOOK_ROLE): HTTP API and worker in one process;
+           api: HTTP only; worker: timers and outbox only. api and worker need DATABASE_URL,
+           and then any number of each may share one PostgreSQL database.
+  --port   TCP port (default PORT or 3000).`,
+    options: { role: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, config) {
+      const role = (values.role as string | undefined) ?? config().role;
+      if (!['all', 'api', 'worker'].includes(role)) throw new UsageError(`--role must be all, api or worker (got "${role}").`);
+      const overrides = values.port === undefined ? {} : { PORT: String(values.port) };
+      const merged = values.port === undefined ? config() : loadConfig({ ...processEnv(), ...overrides });
+      await serveUntilSignalled(merged, role as ProcessRole);
+      return EXIT.ok;
+    },
+  },
+  migrate: {
+    summary: 'Apply pending database migrations, then report the schema version.',
+    usage: `opsbook migrate [--status]
+
+  --status  only report applied/expected migrations; exit 1 when some are pending.`,
+    options: { status: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, config) {
+      const database = await openDatabase(config(), { migrate: values.status !== true });
+      try {
+        const status = await migrationStatus(database.db);
+        process.stdout.write(`${status.applied} of ${status.expected} migrations applied (${database.engine}).\n`);
+        return status.current ? EXIT.ok : EXIT.finding;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+};
+
+function mainHelp(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `opsbook ${packageVersion()}: standard operating procedures, run as code.
+
+Usage: opsbook <command> [options]
+
+Commands:
+${rows.join('\n')}
+
+Run \`opsbook <command> --help\` for a command's options. Settings come from environment variables
+(see the README); exit codes: 0 success, 1 a finding, 2 bad usage.
+`;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`opsbook: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See opsbook --help.\n`);
+    return EXIT.usage;
+  }
+  try {
+    const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const positionals = parsed.positionals;
+    if (values.help) {
+      process.stdout.write(`${command.usage}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
+    let config: Config | undefined;
+    return await command.run(values, () => (config ??= loadConfig(processEnv())));
+  } catch (err) {
+    return reportFailure(name, err);
+  }
+}
+
+function reportFailure(name: string, err: unknown): number {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`opsbook ${name}: ${(err as Error).message}\nSee opsbook ${name} --help.\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof OpsError) {
+    process.stderr.write(`opsbook ${name}: ${err.code}: ${err.message}\n${err.spec.hint}\n`);
+    return err.code === 'OPS_CONFIG_INVALID' ? EXIT.usage : EXIT.finding;
+  }
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {
+    process.stderr.write(
+      `opsbook ${name}: cannot reach the database (${code}: ${(err as Error).message}). Check DATABASE_URL and that PostgreSQL is running.\n`,
+    );
+    return EXIT.finding;
+  }
+  process.stderr.write(`opsbook ${name}: ${(err as Error).stack ?? String(err)}\n`);
+  return EXIT.finding;
+}

@@ -1,0 +1,116 @@
+/**
+ * `opsbook serve`: opens the database (migrating it), loads the demo, starts the HTTP server and/or the
+ * worker, and shuts down gracefully on SIGTERM/SIGINT: stop accepting, finish in-flight requests and the
+ * work item in hand, hand back leases, close the database.
+ */
+import { pino, type Logger } from 'pino';
+import { buildApp } from '../api/app.js';
+import { createMetrics } from '../api/metrics.js';
+import type { Config, ProcessRole } from '../config/config.js';
+import { databaseClock } from '../engine/clock.js';
+import { Worker } from '../engine/worker.js';
+import { OpsError } from '../errors/catalog.js';
+import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
+import { newId } from '../shared/ids.js';
+import { WEB_ROOT, packageVersion } from '../shared/paths.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from '../store/open.js';
+
+export interface Running {
+  readonly url: string | null;
+  readonly database: Database;
+  readonly logins: readonly DemoLogin[];
+  stop(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'opsbook' } });
+}
+
+/** Starts what `role` asks for; returns a handle whose stop() is the graceful shutdown. */
+export async function startServer(config: Config, role: ProcessRole, logger: Logger): Promise<Running> {
+  if (!config.databaseUrl && role !== 'all') {
+    throw new OpsError(
+      'OPS_CONFIG_INVALID',
+      `--role ${role} needs DATABASE_URL: the embedded database belongs to one process, which must run both the API and the worker. Set DATABASE_URL=postgres://… or use --role all.`,
+    );
+  }
+  const database = await openDatabase(config, { onError: (err) => logger.error({ err }, 'database connection error') });
+  const metrics = createMetrics();
+  const lifecycle = { shuttingDown: false };
+  const logins = config.loadDemo && role !== 'worker' ? await loadDemo(database, new Date()) : [];
+  let url: string | null = null;
+  const app =
+    role === 'worker'
+      ? null
+      : await buildApp({ config, database, metrics, logger, webRoot: WEB_ROOT, version: packageVersion(), now: () => new Date(), lifecycle });
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = config.publicUrl === `http://localhost:${config.port}` ? `http://localhost:${port}` : config.publicUrl;
+  }
+  const worker =
+    role === 'api'
+      ? null
+      : new Worker({
+          database,
+          workerId: newId('wrk', Date.now()),
+          clock: databaseClock,
+          leaseSeconds: config.leaseSeconds,
+          pollIntervalMs: config.pollIntervalMs,
+          batchSize: config.workerBatchSize,
+          log: logger,
+          observe: (event) => metrics.observeWorker(event),
+        });
+  await worker?.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      lifecycle.shuttingDown = true;
+      await app?.close();
+      await worker?.stop();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { url, database, logins, stop };
+}
+
+/** Runs until SIGTERM/SIGINT, then shuts down within the configured time. */
+export async function serveUntilSignalled(config: Config, role: ProcessRole): Promise<void> {
+  const logger = createLogger(config);
+  const running = await startServer(config, role, logger);
+  printBanner(running, role, config);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => {
+        logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      force.unref();
+      running.stop().then(resolve, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}
+
+function printBanner(running: Running, role: ProcessRole, config: Config): void {
+  const lines = [''];
+  const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+  if (running.url) lines.push(`  Opsbook is running at ${running.url}  (role: ${role}, database: ${engine})`);
+  else lines.push(`  Opsbook worker is running  (database: ${engine})`);
+  if (running.logins.length > 0) {
+    lines.push('', '  Demo logins (password for all: ' + (running.logins[0]?.password ?? '') + '):');
+    for (const login of running.logins) lines.push(`    ${login.email.padEnd(28)} ${login.workspaces.join(', ')}`);
+  }
+  lines.push('', '  Press Ctrl+C to stop.', '');
+  process.stdout.write(lines.join('\n') + '\n');
+}

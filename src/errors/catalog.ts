@@ -1,0 +1,54 @@
+/**
+ * The one error catalog. Every error a client or operator can see has a stable `OPS_*` code, an HTTP
+ * status, a title, whether retrying can help, and a hint that says how to fix it. `docs/errors.md` is
+ * generated from this table (`npm run docs`), and a test fails when the two differ.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly retryable: boolean;
+  readonly hint: string;
+}
+
+export const ERRORS = {
+  OPS_VALIDATION: { status: 400, title: 'The request is not valid', retryable: false, hint: 'Correct each field listed in `errors` and send the request again.' },
+  OPS_MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON', retryable: false, hint: 'Send a well-formed JSON document; the detail says where parsing stopped.' },
+  OPS_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This content type is not accepted', retryable: false, hint: 'Send the body as `application/json`.' },
+  OPS_BODY_TOO_LARGE: { status: 413, title: 'The body is too large', retryable: false, hint: 'Send a smaller body; the limit is set by OPSBOOK_BODY_LIMIT_BYTES.' },
+  OPS_ROUTE_NOT_FOUND: { status: 404, title: 'No such route', retryable: false, hint: 'Check the method and path against /api/openapi.json.' },
+  OPS_NOT_FOUND: { status: 404, title: 'Not found', retryable: false, hint: 'Check the id; you can only see records of workspaces you belong to.' },
+  OPS_UNAUTHENTICATED: { status: 401, title: 'Sign-in required', retryable: false, hint: 'Sign in (POST /api/v1/auth/sign-in) and send the session cookie.' },
+  OPS_INVALID_CREDENTIALS: { status: 401, title: 'Email or password is wrong', retryable: false, hint: 'Check the email and password and try again.' },
+  OPS_CSRF: { status: 403, title: 'Missing or wrong CSRF token', retryable: false, hint: 'Send the `x-csrf-token` header with the token from GET /api/v1/me.' },
+  OPS_FORBIDDEN: { status: 403, title: 'Not allowed', retryable: false, hint: 'Your role in this workspace does not allow this action.' },
+  OPS_REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive', retryable: true, hint: 'Send the whole request within OPSBOOK_REQUEST_TIMEOUT_MS.' },
+  OPS_DATABASE_UNAVAILABLE: { status: 503, title: 'The database is unavailable', retryable: true, hint: 'Retry shortly; operators should check that the database is running and reachable.' },
+  OPS_NOT_READY: { status: 503, title: 'Opsbook is not ready', retryable: true, hint: 'Retry shortly; operators should run `opsbook migrate` if migrations are pending.' },
+  OPS_SHUTTING_DOWN: { status: 503, title: 'Opsbook is shutting down', retryable: true, hint: 'Retry against another instance or after the restart.' },
+  OPS_INTERNAL: { status: 500, title: 'Internal error', retryable: true, hint: 'Retry; if it persists, report the `instance` id to your operator, who will find it in the logs.' },
+  OPS_CONFIG_INVALID: { status: 500, title: 'The configuration is not valid', retryable: false, hint: 'Fix each listed setting (see the README) and start again.' },
+  OPS_DATA_DIR_LOCKED: { status: 500, title: 'The data folder is in use', retryable: false, hint: 'Another Opsbook process uses this OPSBOOK_DATA folder: stop it, or point this one at another folder.' },
+} as const satisfies Record<`OPS_${string}`, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** One bad field of a request, as listed in a problem document's `errors`. */
+export interface FieldError {
+  /** JSON pointer into the request part, e.g. `/body/email`. */
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** An expected failure: thrown by use cases only where a value cannot be returned, mapped to HTTP in one place. */
+export class OpsError extends Error {
+  readonly spec: ErrorSpec;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(detail ?? ERRORS[code].title);
+    this.name = 'OpsError';
+    this.spec = ERRORS[code];
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Prefixed, time-ordered ids (`ws_…`, `usr_…`, `msg_…`): 48 bits of milliseconds then 80 random bits,
+ * Crockford base32, so ids sort by creation and say what they name.
+ */
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export type IdPrefix = 'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req';
+
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+/** @example newId('ws', Date.now()) // 'ws_01jd…' */
+export function newId(prefix: IdPrefix, nowMs: number): string {
+  const bytes = new Uint8Array(16);
+  let t = nowMs;
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = t % 256;
+    t = Math.floor(t / 256);
+  }
+  bytes.set(randomBytes(10), 6);
+  return `${prefix}_${base32(bytes)}`;
+}

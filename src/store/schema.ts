@@ -1,0 +1,158 @@
+/**
+ * The database schema, one for both engines (PGlite and PostgreSQL). `npm run db:generate` turns changes
+ * here into a new numbered migration under ./migrations; migrations are forward-only and committed.
+ *
+ * Tenancy: every table with a `workspace_id` column is a tenant table. Migration 0001 (and every later
+ * one that adds a tenant table) enables and forces row-level security on it; a test fails for any tenant
+ * table without it. Global tables (users, sessions) carry no workspace_id.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A company using Opsbook: the unit of tenancy. Its own row is visible to its members. */
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  createdAt: createdAt(),
+});
+
+/** A person who can sign in. Global: one person may belong to several workspaces. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower').on(sql`lower(${t.email})`)],
+);
+
+/** A person's role in a workspace. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user').on(t.userId)],
+);
+
+/** A signed-in browser. Only the SHA-256 of the cookie's token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    csrfToken: text('csrf_token').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    currentWorkspace: text('current_workspace'),
+    createdAt: createdAt(),
+    lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/**
+ * Append-only history of every subject (`tkt_…`, `inc_…`): what happened, when, by whom. The app role may
+ * only SELECT and INSERT, and a trigger refuses UPDATE, DELETE and TRUNCATE.
+ */
+export const timelineEvents = pgTable(
+  'timeline_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    subject: text('subject').notNull(),
+    type: text('type').notNull(),
+    data: jsonb('data').notNull().default({}),
+    actor: text('actor').notNull(),
+    occurredAt: instant('occurred_at').notNull().defaultNow(),
+  },
+  (t) => [index('timeline_subject').on(t.workspaceId, t.subject, t.id)],
+);
+
+/**
+ * Durable timers, keyed like `"<subject>:<clock>"`. A worker claims due rows with FOR UPDATE SKIP LOCKED
+ * and holds them under a lease it heartbeats; a lapsed lease makes the row claimable again.
+ */
+export const timers = pgTable(
+  'timers',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    subject: text('subject').notNull(),
+    runAt: instant('run_at').notNull(),
+    payload: jsonb('payload').notNull().default({}),
+    attempts: integer('attempts').notNull().default(0),
+    lockedBy: text('locked_by'),
+    lockedUntil: instant('locked_until'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('timers_due').on(t.runAt)],
+);
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+/**
+ * Messages recorded in the same transaction as the decision that caused them, sent afterwards by the
+ * dispatcher. The idempotency key makes recording the same effect twice impossible.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    channel: text('channel').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: instant('locked_until'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency').on(t.workspaceId, t.idempotencyKey),
+    index('outbox_due').on(t.nextAttemptAt),
+  ],
+);
+
+export const schema = { workspaces, users, memberships, sessions, timelineEvents, timers, outbox };
+export type Schema = typeof schema;

@@ -1,0 +1,61 @@
+/** The areas of the app, in navigation order; each says what it will hold for a workspace. */
+
+export interface Area {
+  readonly path: string;
+  readonly name: string;
+  /** What the area will hold, as one sentence. */
+  readonly holds: string;
+  readonly next: readonly string[];
+}
+
+export const AREAS: readonly Area[] = [
+  {
+    path: '/inbox',
+    name: 'Inbox',
+    holds: 'Tickets from email, WhatsApp, chat and phone, with their SLA clocks, will appear here.',
+    next: ['First-response and resolution clocks on business time', 'Assignment, priorities and escalation by the SOP'],
+  },
+  {
+    path: '/incidents',
+    name: 'Incidents',
+    holds: 'Incidents, who is on call, and the deadline of each incident stage will appear here.',
+    next: ['Declare, acknowledge, mitigate and resolve with stage deadlines', 'On-call rotations and hand-overs'],
+  },
+  {
+    path: '/status',
+    name: 'Status',
+    holds: 'The public status page and the health checks behind it will appear here.',
+    next: ['Components and their current state', 'Scheduled maintenance and incident updates'],
+  },
+  {
+    path: '/customers',
+    name: 'Customers',
+    holds: 'Customer accounts and their onboarding, trial and dunning journeys will appear here.',
+    next: ['Where each customer is in their journey', 'Steps that are due or overdue'],
+  },
+  {
+    path: '/operations',
+    name: 'Operations',
+    holds: 'Recurring checklists, releases, bugs, and vendor and backup reviews will appear here.',
+    next: ['Checklists that are due this week', 'Release and review sign-offs'],
+  },
+  {
+    path: '/packs',
+    name: 'Packs',
+    holds: 'The SOP packs this workspace runs will appear here.',
+    next: ['Installed packs and their versions', 'The rules, clocks and calendars each pack defines'],
+  },
+  {
+    path: '/admin',
+    name: 'Admin',
+    holds: 'People, roles, API tokens and workspace settings will appear here.',
+    next: ['Invite people and set their roles', 'Create and revoke API tokens'],
+  },
+];
+
+export const DEFAULT_PATH = '/inbox';
+
+export function areaOf(path: string): Area | undefined {
+  const first = `/${path.split('/')[1] ?? ''}`;
+  return AREAS.find((area) => area.path === first);
+}
