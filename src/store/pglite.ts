@@ -33,8 +33,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const openHere = new Set<string>();
+
 /** Takes the folder's lock, or throws OPS_DATA_DIR_LOCKED naming the live owner. Returns its release. */
 function lockDataDir(dataDir: string): () => void {
+  if (openHere.has(dataDir)) {
+    throw new OpsError('OPS_DATA_DIR_LOCKED', `The data folder ${dataDir} is already open in this process.`);
+  }
   mkdirSync(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'opsbook.lock');
   let owner = NaN;
@@ -47,7 +52,11 @@ function lockDataDir(dataDir: string): () => void {
     throw new OpsError('OPS_DATA_DIR_LOCKED', `The data folder ${dataDir} is used by process ${owner}.`);
   }
   writeFileSync(lockFile, String(process.pid));
-  return () => rmSync(lockFile, { force: true });
+  openHere.add(dataDir);
+  return () => {
+    openHere.delete(dataDir);
+    rmSync(lockFile, { force: true });
+  };
 }
 
 /** Opens (and by default migrates) an embedded database. */
@@ -60,10 +69,19 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     release();
     throw err;
   }
+  try {
+    if (options.migrate !== false) await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    // PGlite's own user is a superuser, for which row-level security silently does nothing. Only a
+    // never-migrated folder (opened with migrate: false to report its status) lacks the role, and it
+    // has no tenant tables to protect.
+    const role = await client.query(`select 1 from pg_roles where rolname = 'opsbook_app'`);
+    if (role.rows.length > 0 || options.migrate !== false) await client.exec('SET ROLE opsbook_app');
+  } catch (err) {
+    await client.close();
+    release();
+    throw err;
+  }
   const db = drizzle({ client, schema }) as unknown as Db;
-  if (options.migrate !== false) await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
-  // PGlite's own user is a superuser, for which row-level security silently does nothing.
-  await client.exec('SET ROLE opsbook_app');
   return {
     engine: 'pglite',
     db,
