@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, SETTINGS, loadConfig } from './config.js';
+import { withSettingsTable } from './render.js';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('has a documented default for every setting and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', role: 'all', loadDemo: true, databaseUrl: undefined });
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.dataDir).toBe(resolve('./data'));
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads environment variables, treating empty ones as unset', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db/ops', OPSBOOK_DEMO: 'false', OPSBOOK_ROLE: '' });
+    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@db/ops', loadDemo: false, role: 'all' });
+  });
+
+  it('reports every bad setting at once, each with the value, the meaning and the default', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', OPSBOOK_ROLE: 'boss', OPSBOOK_LEASE_SECONDS: '1' });
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^PORT: .*\(got "eighty"\)\. TCP port .* Default: "3000"\.$/);
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres:\/\//);
+    expect(problems.find((p) => p.startsWith('OPSBOOK_ROLE'))).toMatch(/got "boss"/);
+    expect(problems.find((p) => p.startsWith('OPSBOOK_LEASE_SECONDS'))).toMatch(/got "1"/);
+  });
+
+  it('treats "≥ 1024" as inclusive for the body limit', () => {
+    expect(problemsOf({ OPSBOOK_BODY_LIMIT_BYTES: '1024' })).toEqual([]);
+    expect(problemsOf({ OPSBOOK_BODY_LIMIT_BYTES: '1023' })).toHaveLength(1);
+  });
+
+  it('reads a JSON file named by OPSBOOK_CONFIG; environment variables win', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbook-config-'));
+    const file = join(dir, 'opsbook.json');
+    writeFileSync(file, JSON.stringify({ PORT: 4000, LOG_LEVEL: 'debug' }));
+    expect(loadConfig({ OPSBOOK_CONFIG: file })).toMatchObject({ port: 4000, logLevel: 'debug' });
+    expect(loadConfig({ OPSBOOK_CONFIG: file, PORT: '5000' }).port).toBe(5000);
+  });
+
+  it('names unknown keys and unreadable files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbook-config-'));
+    const file = join(dir, 'opsbook.json');
+    writeFileSync(file, JSON.stringify({ PROT: 4000 }));
+    expect(problemsOf({ OPSBOOK_CONFIG: file })).toEqual([expect.stringMatching(/unknown setting "PROT"/)]);
+    writeFileSync(file, '{ nope');
+    expect(problemsOf({ OPSBOOK_CONFIG: file })).toEqual([expect.stringMatching(/cannot read .* as JSON/)]);
+    expect(problemsOf({ OPSBOOK_CONFIG: join(dir, 'missing.json') })).toHaveLength(1);
+  });
+
+  it('is documented in the README, setting by setting', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(withSettingsTable(readme)).toBe(readme);
+    for (const s of SETTINGS) expect(readme).toContain(`\`${s.env}\``);
+  });
+});
