@@ -1,0 +1,127 @@
+/**
+ * The `opsbook` command as a user runs it, in child processes: help, exit codes 0/1/2, migrate, and
+ * `serve` from start to a graceful SIGTERM shutdown; on PostgreSQL, an api and a worker process together.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { createPostgresDatabase, postgresAvailable, postgresSkipReason } from '../support/databases.js';
+
+const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' };
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'opsbook-cli-'));
+
+/** Starts `opsbook serve`, resolves with the URL it prints. */
+async function startServe(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { env: { ...baseEnv, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let url: string | null = null;
+  for await (const line of createInterface({ input: child.stdout })) {
+    const m = /running at (http:\/\/\S+)/.exec(line) ?? (/Opsbook worker is running/.test(line) ? ['', 'worker'] : null);
+    if (m) {
+      url = m[1]!;
+      break;
+    }
+  }
+  if (!url) throw new Error(`serve did not start: ${stderr}`);
+  return { child, url, exited, stderr: () => stderr };
+}
+
+describe('opsbook CLI', () => {
+  it('prints help with exit 0, and each command has --help', () => {
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/serve .*\n.*migrate/s);
+    expect(run(['serve', '--help']).stdout).toContain('--role');
+    expect(run(['migrate', '--help']).code).toBe(0);
+  });
+
+  it('exits 2 on bad usage: unknown command, unknown option, bad configuration', () => {
+    const unknown = run(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(run(['migrate', '--bogus']).code).toBe(2);
+    const badConfig = run(['migrate'], { PORT: 'abc', OPSBOOK_ROLE: 'boss' });
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toMatch(/2 problem\(s\)[\s\S]*PORT: [\s\S]*OPSBOOK_ROLE: /);
+    const split = run(['serve', '--role', 'worker'], { OPSBOOK_DATA: tempDir() });
+    expect(split.code).toBe(2);
+    expect(split.stderr).toContain('needs DATABASE_URL');
+  });
+
+  it('migrates an embedded database and reports its status', () => {
+    const data = tempDir();
+    const first = run(['migrate'], { OPSBOOK_DATA: data });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^(\d+) of \1 migrations applied \(pglite\)/);
+    expect(run(['migrate', '--status'], { OPSBOOK_DATA: data }).code).toBe(0);
+    expect(run(['migrate', '--status'], { OPSBOOK_DATA: tempDir() }).code).toBe(1);
+  });
+
+  it('exits 1 with a precise message when the database is unreachable', () => {
+    const r = run(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot reach the database');
+  });
+
+  it('serves until SIGTERM, then shuts down cleanly and frees the data folder', async () => {
+    const data = tempDir();
+    const server = await startServe([], { OPSBOOK_DATA: data });
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect(existsSync(join(data, 'opsbook.lock'))).toBe(true);
+      const started = Date.now();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      console.log(`RESULT shutdown_ms=${Date.now() - started}`);
+      expect(existsSync(join(data, 'opsbook.lock'))).toBe(false);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a second process on the same data folder', async () => {
+    const data = tempDir();
+    const server = await startServe([], { OPSBOOK_DATA: data, OPSBOOK_DEMO: 'false' });
+    try {
+      const second = run(['migrate'], { OPSBOOK_DATA: data });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('OPS_DATA_DIR_LOCKED');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
+
+describe.runIf(postgresAvailable)(`opsbook serve on PostgreSQL${postgresSkipReason}`, () => {
+  it('runs an api process and a worker process on one database', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    const api = await startServe(['--role', 'api'], { DATABASE_URL: url });
+    const worker = await startServe(['--role', 'worker'], { DATABASE_URL: url });
+    try {
+      const ready = await fetch(`${api.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ engine: 'postgres' });
+      api.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+      expect(await worker.exited).toBe(0);
+    } finally {
+      api.child.kill('SIGKILL');
+      worker.child.kill('SIGKILL');
+      await drop();
+    }
+  });
+});
