@@ -4,9 +4,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-// The API checks that a sign-in's Origin matches its Host, so the proxy keeps the browser's Host header
-// (no changeOrigin).
-const api = 'http://localhost:3000';
+// The API refuses a sign-in whose Origin does not match its Host, so the proxy keeps the browser's Host
+// header: the object form with changeOrigin false (Vite's string shorthand turns changeOrigin on).
+const api = { target: 'http://localhost:3000', changeOrigin: false };
 
 export default defineConfig({
   root,
@@ -15,7 +15,6 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
   },
   server: {
     proxy: {

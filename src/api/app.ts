@@ -86,7 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (webRoot) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart;
+    // a missing file falls through to the not-found handler (the client-side routes above).
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: 'index.html' });
   }
   return app;
 }

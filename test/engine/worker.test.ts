@@ -96,7 +96,7 @@ for (const engine of ENGINES) {
       const claimed = await database.db.execute(
         sql`select key from opsbook_claim_timers('wrk_dead', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
       );
-      expect((claimed as unknown as { rows: unknown[] }).rows.length).toBe(1);
+      expect((claimed as { rows: unknown[] }).rows.length).toBe(1);
       const rescuer = worker('wrk_rescuer');
       clock.advance(LEASE_S * 1000 - 1);
       expect((await rescuer.runOnce()).timers).toBe(0);

@@ -15,6 +15,7 @@ export function SignIn({ onSignedIn, notice = null }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     document.title = 'Sign in · Opsbook';
@@ -31,6 +32,7 @@ export function SignIn({ onSignedIn, notice = null }: Props) {
       setError(describeError(err));
       setPassword('');
       setBusy(false);
+      passwordRef.current?.focus();
     }
   }
 
@@ -67,6 +69,7 @@ export function SignIn({ onSignedIn, notice = null }: Props) {
           <div className="field">
             <label htmlFor="signin-password">Password</label>
             <input
+              ref={passwordRef}
               id="signin-password"
               name="password"
               type="password"

@@ -48,7 +48,8 @@ export function describeError(error: unknown): string {
       .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`));
     return [...new Set(parts)].join(' ') || `The server answered ${error.status}.`;
   }
-  if (error instanceof TypeError) return 'Could not reach the Opsbook server. Check your connection and try again.';
+  if (error instanceof TypeError)
+    return 'Could not reach the Opsbook server. Check your connection and try again.';
   return error instanceof Error ? error.message : 'Something went wrong.';
 }
 
@@ -82,7 +83,8 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
 export const api = {
   me: () => request<Me>('GET', '/api/v1/me'),
-  signIn: (email: string, password: string) => request<Me>('POST', '/api/v1/auth/sign-in', { body: { email, password } }),
+  signIn: (email: string, password: string) =>
+    request<Me>('POST', '/api/v1/auth/sign-in', { body: { email, password } }),
   signOut: (csrfToken: string) => request<undefined>('POST', '/api/v1/auth/sign-out', { csrfToken }),
   switchWorkspace: (workspaceId: string, csrfToken: string) =>
     request<Me>('PUT', '/api/v1/me/workspace', { body: { workspaceId }, csrfToken }),

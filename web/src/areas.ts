@@ -3,6 +3,8 @@
 export interface Area {
   readonly path: string;
   readonly name: string;
+  /** What is missing, for the empty state: "No tickets". */
+  readonly none: string;
   /** What the area will hold, as one sentence. */
   readonly holds: string;
   readonly next: readonly string[];
@@ -12,42 +14,55 @@ export const AREAS: readonly Area[] = [
   {
     path: '/inbox',
     name: 'Inbox',
+    none: 'No tickets',
     holds: 'Tickets from email, WhatsApp, chat and phone, with their SLA clocks, will appear here.',
-    next: ['First-response and resolution clocks on business time', 'Assignment, priorities and escalation by the SOP'],
+    next: [
+      'First-response and resolution clocks on business time',
+      'Assignment, priorities and escalation by the SOP',
+    ],
   },
   {
     path: '/incidents',
     name: 'Incidents',
+    none: 'No incidents',
     holds: 'Incidents, who is on call, and the deadline of each incident stage will appear here.',
-    next: ['Declare, acknowledge, mitigate and resolve with stage deadlines', 'On-call rotations and hand-overs'],
+    next: [
+      'Declare, acknowledge, mitigate and resolve with stage deadlines',
+      'On-call rotations and hand-overs',
+    ],
   },
   {
     path: '/status',
     name: 'Status',
+    none: 'No status page',
     holds: 'The public status page and the health checks behind it will appear here.',
     next: ['Components and their current state', 'Scheduled maintenance and incident updates'],
   },
   {
     path: '/customers',
     name: 'Customers',
+    none: 'No customer journeys',
     holds: 'Customer accounts and their onboarding, trial and dunning journeys will appear here.',
     next: ['Where each customer is in their journey', 'Steps that are due or overdue'],
   },
   {
     path: '/operations',
     name: 'Operations',
+    none: 'No checklists',
     holds: 'Recurring checklists, releases, bugs, and vendor and backup reviews will appear here.',
     next: ['Checklists that are due this week', 'Release and review sign-offs'],
   },
   {
     path: '/packs',
     name: 'Packs',
+    none: 'No SOP packs',
     holds: 'The SOP packs this workspace runs will appear here.',
     next: ['Installed packs and their versions', 'The rules, clocks and calendars each pack defines'],
   },
   {
     path: '/admin',
     name: 'Admin',
+    none: 'No people or tokens to manage',
     holds: 'People, roles, API tokens and workspace settings will appear here.',
     next: ['Invite people and set their roles', 'Create and revoke API tokens'],
   },

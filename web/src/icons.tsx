@@ -10,9 +10,26 @@ const PATHS: Readonly<Record<string, readonly string[]>> = {
     'M21.5 20v-1.5a4 4 0 0 0-3-3.9',
     'M15.5 3.6a3.5 3.5 0 0 1 0 6.8',
   ],
-  '/operations': ['M10 6h10', 'M10 12h10', 'M10 18h10', 'M3.5 6l1.5 1.5L7.5 5', 'M3.5 12l1.5 1.5 2.5-2.5', 'M3.5 18l1.5 1.5 2.5-2.5'],
+  '/operations': [
+    'M10 6h10',
+    'M10 12h10',
+    'M10 18h10',
+    'M3.5 6l1.5 1.5L7.5 5',
+    'M3.5 12l1.5 1.5 2.5-2.5',
+    'M3.5 18l1.5 1.5 2.5-2.5',
+  ],
   '/packs': ['M21 7.5 12 3 3 7.5v9l9 4.5 9-4.5z', 'M3 7.5l9 4.5 9-4.5', 'M12 12v9'],
-  '/admin': ['M4 6h9', 'M17 6h3', 'M4 12h3', 'M11 12h9', 'M4 18h11', 'M19 18h1', 'M15 4v4', 'M9 10v4', 'M17 16v4'],
+  '/admin': [
+    'M4 6h9',
+    'M17 6h3',
+    'M4 12h3',
+    'M11 12h9',
+    'M4 18h11',
+    'M19 18h1',
+    'M15 4v4',
+    'M9 10v4',
+    'M17 16v4',
+  ],
 };
 
 export function NavIcon({ path }: { readonly path: string }) {
@@ -29,7 +46,13 @@ export function Logo() {
   return (
     <svg className="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
       <rect width="32" height="32" rx="7" fill="currentColor" />
-      <path d="M9 8h10a4 4 0 0 1 4 4v12H13a4 4 0 0 1-4-4z" fill="none" stroke="#fff" strokeWidth="2.5" strokeLinejoin="round" />
+      <path
+        d="M9 8h10a4 4 0 0 1 4 4v12H13a4 4 0 0 1-4-4z"
+        fill="none"
+        stroke="#fff"
+        strokeWidth="2.5"
+        strokeLinejoin="round"
+      />
       <path d="M13 14h6M13 18h6" stroke="#fff" strokeWidth="2" strokeLinecap="round" />
     </svg>
   );

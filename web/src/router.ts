@@ -30,7 +30,15 @@ export function usePath(): string {
 export function useLinkClick(path: string): (event: MouseEvent<HTMLAnchorElement>) => void {
   return useCallback(
     (event) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey
+      )
+        return;
       event.preventDefault();
       navigate(path);
     },
