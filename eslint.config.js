@@ -5,13 +5,31 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const clockSyntax = [
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass time in: no `new Date()` without arguments here (STYLE.md: time is a parameter).' },
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass time in: no `Date.now()` here (STYLE.md: time is a parameter).' },
-  { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'Pass time in: no `performance.now()` here.' },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Pass time in: no `new Date()` without arguments here (STYLE.md: time is a parameter).',
+  },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'Pass time in: no `Date.now()` here (STYLE.md: time is a parameter).',
+  },
+  {
+    selector: "MemberExpression[object.name='performance'][property.name='now']",
+    message: 'Pass time in: no `performance.now()` here.',
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'data/**', 'node_modules/**', 'src/store/migrations/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'web/dist/**',
+      'data/**',
+      'node_modules/**',
+      'src/store/migrations/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -19,12 +37,25 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string-literal union instead of enum (STYLE.md).' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings from the Config object; only src/config/env.ts reads process.env.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a string-literal union instead of enum (STYLE.md).' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings from the Config object; only src/config/env.ts reads process.env.',
+        },
+      ],
     },
   },
   {
@@ -34,14 +65,65 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'fs/*', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os'], message: 'src/core is pure: no Node I/O.' },
-            { group: ['pg', '@electric-sql/*', 'drizzle-orm', 'drizzle-orm/*', 'fastify', 'fastify-*', '@fastify/*', 'pino', 'prom-client'], message: 'src/core is pure: no storage, HTTP or logging.' },
-            { group: ['**/store/**', '**/engine/**', '**/api/**', '**/cli/**', '**/modules/**', '**/channels/**', '**/intake/**'], message: 'src/core must not import the shell.' },
+            {
+              group: [
+                'node:*',
+                'fs',
+                'fs/*',
+                'path',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'crypto',
+                'os',
+              ],
+              message: 'src/core is pure: no Node I/O.',
+            },
+            {
+              group: [
+                'pg',
+                '@electric-sql/*',
+                'drizzle-orm',
+                'drizzle-orm/*',
+                'fastify',
+                'fastify-*',
+                '@fastify/*',
+                'pino',
+                'prom-client',
+              ],
+              message: 'src/core is pure: no storage, HTTP or logging.',
+            },
+            {
+              group: [
+                '**/store/**',
+                '**/engine/**',
+                '**/api/**',
+                '**/cli/**',
+                '**/modules/**',
+                '**/channels/**',
+                '**/intake/**',
+              ],
+              message: 'src/core must not import the shell.',
+            },
           ],
         },
       ],
-      'no-restricted-syntax': ['error', ...clockSyntax, { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Pass randomness in: src/core is deterministic.' }],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'src/core does no I/O.' }, { name: 'setTimeout', message: 'src/core does not schedule.' }, { name: 'setInterval', message: 'src/core does not schedule.' }, { name: 'process', message: 'src/core does not touch the process.' }],
+      'no-restricted-syntax': [
+        'error',
+        ...clockSyntax,
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Pass randomness in: src/core is deterministic.',
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'src/core does no I/O.' },
+        { name: 'setTimeout', message: 'src/core does not schedule.' },
+        { name: 'setInterval', message: 'src/core does not schedule.' },
+        { name: 'process', message: 'src/core does not touch the process.' },
+      ],
     },
   },
   {

@@ -18,13 +18,16 @@ import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestPrefix = `req_${newId('req', deps.now().getTime()).slice(-8)}_`;
+  let requestCounter = 0;
   const webRoot = deps.webRoot && existsSync(join(deps.webRoot, 'index.html')) ? deps.webRoot : null;
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: deps.config.requestTimeoutMs,
     connectionTimeout: deps.config.connectionTimeoutMs,
-    genReqId: () => newId('req', deps.now().getTime()),
+    // Unique across processes (a random prefix per app) and cheap per request (a counter).
+    genReqId: () => `${requestPrefix}${(requestCounter++).toString(36)}`,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
@@ -66,15 +69,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
   app.setNotFoundHandler((request, reply) => {
-    if (webRoot && request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
+    if (
+      webRoot &&
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      request.headers.accept?.includes('text/html')
+    ) {
       return reply.type('text/html').sendFile('index.html'); // the web app routes on the client
     }
-    return sendProblem(reply, problemOf('OPS_ROUTE_NOT_FOUND', String(request.id), `No route ${request.method} ${request.url.split('?')[0]}.`));
+    return sendProblem(
+      reply,
+      problemOf(
+        'OPS_ROUTE_NOT_FOUND',
+        String(request.id),
+        `No route ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+    );
   });
 
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });

@@ -6,7 +6,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, FieldError } from '../errors/catalog.js';
 import { ERRORS, OpsError } from '../errors/catalog.js';
-import { pgCode } from '../store/database.js';
 
 export interface Problem {
   type: string;
@@ -19,7 +18,12 @@ export interface Problem {
   errors?: readonly FieldError[];
 }
 
-export function problemOf(code: ErrorCode, instance: string, detail?: string, errors?: readonly FieldError[]): Problem {
+export function problemOf(
+  code: ErrorCode,
+  instance: string,
+  detail?: string,
+  errors?: readonly FieldError[],
+): Problem {
   const spec = ERRORS[code];
   return {
     type: `urn:opsbook:problem:${code}`,
@@ -58,7 +62,35 @@ function fieldErrors(context: string, items: readonly ValidationItem[]): FieldEr
   });
 }
 
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+]);
+
+/** Connection-level failures of either engine (also when Drizzle wrapped them in `cause`). */
+function isDatabaseDown(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
+    if (typeof e.code === 'string' && DATABASE_DOWN.has(e.code)) return true;
+    if (e.message === 'PGlite is closed' || e.message === 'Connection terminated unexpectedly') return true;
+    if (typeof e.message === 'string' && /^timeout exceeded when trying to connect/i.test(e.message))
+      return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
 
 /** Maps any error to a problem; unexpected ones are logged in full and answered as OPS_INTERNAL. */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
@@ -67,16 +99,29 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
     const errors = fieldErrors(context, error.validation);
-    return problemOf('OPS_VALIDATION', instance, `${errors.length} field(s) of the ${context} are not valid.`, errors);
+    return problemOf(
+      'OPS_VALIDATION',
+      instance,
+      `${errors.length} field(s) of the ${context} are not valid.`,
+      errors,
+    );
   }
   const fastifyError = error as Partial<FastifyError> & { message?: string };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problemOf('OPS_BODY_TOO_LARGE', instance);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problemOf('OPS_UNSUPPORTED_MEDIA_TYPE', instance, `Content-Type "${request.headers['content-type'] ?? ''}" is not accepted; send application/json.`);
+      return problemOf(
+        'OPS_UNSUPPORTED_MEDIA_TYPE',
+        instance,
+        `Content-Type "${request.headers['content-type'] ?? ''}" is not accepted; send application/json.`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problemOf('OPS_MALFORMED_JSON', instance, 'The body is empty but Content-Type says JSON: send a JSON document or no Content-Type.');
+      return problemOf(
+        'OPS_MALFORMED_JSON',
+        instance,
+        'The body is empty but Content-Type says JSON: send a JSON document or no Content-Type.',
+      );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problemOf('OPS_MALFORMED_JSON', instance, fastifyError.message);
@@ -87,11 +132,18 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return problemOf('OPS_MALFORMED_JSON', instance, `The body is not valid JSON: ${error.message}.`);
   }
   if (fastifyError.statusCode === 400 && /prototype|constructor/i.test(fastifyError.message ?? '')) {
-    return problemOf('OPS_MALFORMED_JSON', instance, 'The body contains a forbidden "__proto__" or "constructor" key.');
+    return problemOf(
+      'OPS_MALFORMED_JSON',
+      instance,
+      'The body contains a forbidden "__proto__" or "constructor" key.',
+    );
   }
-  const code = pgCode(error) ?? (error as NodeJS.ErrnoException).code;
-  if (code && DATABASE_DOWN.has(code)) return problemOf('OPS_DATABASE_UNAVAILABLE', instance);
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode === 404) return problemOf('OPS_ROUTE_NOT_FOUND', instance);
+  if (isDatabaseDown(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return problemOf('OPS_DATABASE_UNAVAILABLE', instance);
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode === 404)
+    return problemOf('OPS_ROUTE_NOT_FOUND', instance);
   request.log.error({ err: error }, 'unhandled error');
   return problemOf('OPS_INTERNAL', instance);
 }

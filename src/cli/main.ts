@@ -34,7 +34,8 @@ const COMMANDS: Record<string, Command> = {
     options: { role: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     async run(values, config) {
       const role = (values.role as string | undefined) ?? config().role;
-      if (!['all', 'api', 'worker'].includes(role)) throw new UsageError(`--role must be all, api or worker (got "${role}").`);
+      if (!['all', 'api', 'worker'].includes(role))
+        throw new UsageError(`--role must be all, api or worker (got "${role}").`);
       const overrides = values.port === undefined ? {} : { PORT: String(values.port) };
       const merged = values.port === undefined ? config() : loadConfig({ ...processEnv(), ...overrides });
       await serveUntilSignalled(merged, role as ProcessRole);
@@ -51,7 +52,9 @@ const COMMANDS: Record<string, Command> = {
       const database = await openDatabase(config(), { migrate: values.status !== true });
       try {
         const status = await migrationStatus(database.db);
-        process.stdout.write(`${status.applied} of ${status.expected} migrations applied (${database.engine}).\n`);
+        process.stdout.write(
+          `${status.applied} of ${status.expected} migrations applied (${database.engine}).\n`,
+        );
         return status.current ? EXIT.ok : EXIT.finding;
       } finally {
         await database.close();
@@ -87,11 +90,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`opsbook: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See opsbook --help.\n`);
+    process.stderr.write(
+      `opsbook: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See opsbook --help.\n`,
+    );
     return EXIT.usage;
   }
   try {
-    const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: [...rest],
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
     const values = parsed.values as Record<string, string | boolean | undefined>;
     const positionals = parsed.positionals;
     if (values.help) {

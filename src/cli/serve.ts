@@ -35,7 +35,9 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
       `--role ${role} needs DATABASE_URL: the embedded database belongs to one process, which must run both the API and the worker. Set DATABASE_URL=postgres://… or use --role all.`,
     );
   }
-  const database = await openDatabase(config, { onError: (err) => logger.error({ err }, 'database connection error') });
+  const database = await openDatabase(config, {
+    onError: (err) => logger.error({ err }, 'database connection error'),
+  });
   const metrics = createMetrics();
   const lifecycle = { shuttingDown: false };
   const logins = config.loadDemo && role !== 'worker' ? await loadDemo(database, new Date()) : [];
@@ -43,12 +45,22 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
   const app =
     role === 'worker'
       ? null
-      : await buildApp({ config, database, metrics, logger, webRoot: WEB_ROOT, version: packageVersion(), now: () => new Date(), lifecycle });
+      : await buildApp({
+          config,
+          database,
+          metrics,
+          logger,
+          webRoot: WEB_ROOT,
+          version: packageVersion(),
+          now: () => new Date(),
+          lifecycle,
+        });
   if (app) {
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    url = config.publicUrl === `http://localhost:${config.port}` ? `http://localhost:${port}` : config.publicUrl;
+    url =
+      config.publicUrl === `http://localhost:${config.port}` ? `http://localhost:${port}` : config.publicUrl;
   }
   const worker =
     role === 'api'
@@ -109,7 +121,8 @@ function printBanner(running: Running, role: ProcessRole, config: Config): void 
   else lines.push(`  Opsbook worker is running  (database: ${engine})`);
   if (running.logins.length > 0) {
     lines.push('', '  Demo logins (password for all: ' + (running.logins[0]?.password ?? '') + '):');
-    for (const login of running.logins) lines.push(`    ${login.email.padEnd(28)} ${login.workspaces.join(', ')}`);
+    for (const login of running.logins)
+      lines.push(`    ${login.email.padEnd(28)} ${login.workspaces.join(', ')}`);
   }
   lines.push('', '  Press Ctrl+C to stop.', '');
   process.stdout.write(lines.join('\n') + '\n');

@@ -18,19 +18,40 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('loadConfig', () => {
   it('has a documented default for every setting and freezes the result', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', role: 'all', loadDemo: true, databaseUrl: undefined });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      role: 'all',
+      loadDemo: true,
+      databaseUrl: undefined,
+    });
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.dataDir).toBe(resolve('./data'));
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('reads environment variables, treating empty ones as unset', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db/ops', OPSBOOK_DEMO: 'false', OPSBOOK_ROLE: '' });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@db/ops', loadDemo: false, role: 'all' });
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@db/ops',
+      OPSBOOK_DEMO: 'false',
+      OPSBOOK_ROLE: '',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u@db/ops',
+      loadDemo: false,
+      role: 'all',
+    });
   });
 
   it('reports every bad setting at once, each with the value, the meaning and the default', () => {
-    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', OPSBOOK_ROLE: 'boss', OPSBOOK_LEASE_SECONDS: '1' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      OPSBOOK_ROLE: 'boss',
+      OPSBOOK_LEASE_SECONDS: '1',
+    });
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^PORT: .*\(got "eighty"\)\. TCP port .* Default: "3000"\.$/);
     expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres:\/\//);

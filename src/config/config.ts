@@ -19,6 +19,7 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
+  readonly embeddedSharedBuffersMb: number;
   readonly role: ProcessRole;
   readonly logLevel: LogLevel;
   readonly loadDemo: boolean;
@@ -42,33 +43,155 @@ interface Setting {
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** Every setting, in the order the README documents them. */
 export const SETTINGS: readonly Setting[] = [
-  { key: 'port', env: 'PORT', default: '3000', help: 'TCP port of the HTTP server (0 picks a free one).', schema: int(0, 65535) },
-  { key: 'host', env: 'HOST', default: '127.0.0.1', help: 'Address to listen on; `0.0.0.0` to accept connections from other machines (containers).', schema: z.string().min(1) },
-  { key: 'publicUrl', env: 'OPSBOOK_PUBLIC_URL', default: '', help: 'The URL people use to reach Opsbook; defaults to `http://localhost:PORT`. An `https://` URL makes session cookies `Secure`.', schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]) },
-  { key: 'dataDir', env: 'OPSBOOK_DATA', default: './data', help: 'Folder of the embedded database (used when `DATABASE_URL` is not set).', schema: z.string().min(1) },
-  { key: 'databaseUrl', env: 'DATABASE_URL', default: '', help: 'A `postgres://` URL: use this PostgreSQL server instead of the embedded database.', schema: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')]) },
-  { key: 'databasePoolMax', env: 'OPSBOOK_DB_POOL_MAX', default: '10', help: 'Most connections one process opens to PostgreSQL.', schema: int(1, 1000) },
-  { key: 'role', env: 'OPSBOOK_ROLE', default: 'all', help: 'What this process runs: `api` (HTTP only), `worker` (timers and outbox only) or `all`. `opsbook serve --role` overrides it.', schema: z.enum(['all', 'api', 'worker']) },
-  { key: 'logLevel', env: 'LOG_LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent.', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
-  { key: 'loadDemo', env: 'OPSBOOK_DEMO', default: 'true', help: 'Load the five demo workspaces and their logins at start-up (idempotent).', schema: bool },
-  { key: 'bodyLimitBytes', env: 'OPSBOOK_BODY_LIMIT_BYTES', default: '1048576', help: 'Largest request body accepted; larger bodies get 413.', schema: int(1024, 1024 ** 3) },
-  { key: 'requestTimeoutMs', env: 'OPSBOOK_REQUEST_TIMEOUT_MS', default: '30000', help: 'Most time a client may take to send a whole request.', schema: int(1000, 3_600_000) },
-  { key: 'connectionTimeoutMs', env: 'OPSBOOK_CONNECTION_TIMEOUT_MS', default: '60000', help: 'An idle socket is closed after this long.', schema: int(1000, 3_600_000) },
-  { key: 'shutdownTimeoutMs', env: 'OPSBOOK_SHUTDOWN_TIMEOUT_MS', default: '10000', help: 'On SIGTERM/SIGINT, most time to finish in-flight work before exiting anyway.', schema: int(100, 600_000) },
-  { key: 'leaseSeconds', env: 'OPSBOOK_LEASE_SECONDS', default: '20', help: 'Lease on claimed timers and messages; a killed worker\'s work is retried after it lapses (heartbeated every third of it).', schema: int(3, 3600) },
-  { key: 'pollIntervalMs', env: 'OPSBOOK_POLL_INTERVAL_MS', default: '1000', help: 'How often an idle worker looks for due work when no notification woke it.', schema: int(10, 600_000) },
-  { key: 'workerBatchSize', env: 'OPSBOOK_WORKER_BATCH', default: '50', help: 'Most timers or messages a worker claims at once.', schema: int(1, 10_000) },
-  { key: 'sessionIdleMinutes', env: 'OPSBOOK_SESSION_IDLE_MINUTES', default: '720', help: 'A session unused this long is signed out.', schema: int(1, 525_600) },
-  { key: 'sessionMaxDays', env: 'OPSBOOK_SESSION_MAX_DAYS', default: '14', help: 'A session ends this long after sign-in whatever its use.', schema: int(1, 365) },
+  {
+    key: 'port',
+    env: 'PORT',
+    default: '3000',
+    help: 'TCP port of the HTTP server (0 picks a free one).',
+    schema: int(0, 65535),
+  },
+  {
+    key: 'host',
+    env: 'HOST',
+    default: '127.0.0.1',
+    help: 'Address to listen on; `0.0.0.0` to accept connections from other machines (containers).',
+    schema: z.string().min(1),
+  },
+  {
+    key: 'publicUrl',
+    env: 'OPSBOOK_PUBLIC_URL',
+    default: '',
+    help: 'The URL people use to reach Opsbook; defaults to `http://localhost:PORT`. An `https://` URL makes session cookies `Secure`.',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  },
+  {
+    key: 'dataDir',
+    env: 'OPSBOOK_DATA',
+    default: './data',
+    help: 'Folder of the embedded database (used when `DATABASE_URL` is not set).',
+    schema: z.string().min(1),
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    default: '',
+    help: 'A `postgres://` URL: use this PostgreSQL server instead of the embedded database.',
+    schema: z.union([
+      z.literal(''),
+      z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
+    ]),
+  },
+  {
+    key: 'databasePoolMax',
+    env: 'OPSBOOK_DB_POOL_MAX',
+    default: '10',
+    help: 'Most connections one process opens to PostgreSQL.',
+    schema: int(1, 1000),
+  },
+  {
+    key: 'embeddedSharedBuffersMb',
+    env: 'OPSBOOK_EMBEDDED_SHARED_BUFFERS_MB',
+    default: '16',
+    help: "PostgreSQL `shared_buffers` of the embedded database, in MiB: its cache, and most of the process's memory (128 MiB would roughly double idle RSS).",
+    schema: int(1, 4096),
+  },
+  {
+    key: 'role',
+    env: 'OPSBOOK_ROLE',
+    default: 'all',
+    help: 'What this process runs: `api` (HTTP only), `worker` (timers and outbox only) or `all`. `opsbook serve --role` overrides it.',
+    schema: z.enum(['all', 'api', 'worker']),
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    help: 'fatal, error, warn, info, debug, trace or silent.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  {
+    key: 'loadDemo',
+    env: 'OPSBOOK_DEMO',
+    default: 'true',
+    help: 'Load the five demo workspaces and their logins at start-up (idempotent).',
+    schema: bool,
+  },
+  {
+    key: 'bodyLimitBytes',
+    env: 'OPSBOOK_BODY_LIMIT_BYTES',
+    default: '1048576',
+    help: 'Largest request body accepted; larger bodies get 413.',
+    schema: int(1024, 1024 ** 3),
+  },
+  {
+    key: 'requestTimeoutMs',
+    env: 'OPSBOOK_REQUEST_TIMEOUT_MS',
+    default: '30000',
+    help: 'Most time a client may take to send a whole request.',
+    schema: int(1000, 3_600_000),
+  },
+  {
+    key: 'connectionTimeoutMs',
+    env: 'OPSBOOK_CONNECTION_TIMEOUT_MS',
+    default: '60000',
+    help: 'An idle socket is closed after this long.',
+    schema: int(1000, 3_600_000),
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    env: 'OPSBOOK_SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    help: 'On SIGTERM/SIGINT, most time to finish in-flight work before exiting anyway.',
+    schema: int(100, 600_000),
+  },
+  {
+    key: 'leaseSeconds',
+    env: 'OPSBOOK_LEASE_SECONDS',
+    default: '20',
+    help: "Lease on claimed timers and messages; a killed worker's work is retried after it lapses (heartbeated every third of it).",
+    schema: int(3, 3600),
+  },
+  {
+    key: 'pollIntervalMs',
+    env: 'OPSBOOK_POLL_INTERVAL_MS',
+    default: '1000',
+    help: 'How often an idle worker looks for due work when no notification woke it.',
+    schema: int(10, 600_000),
+  },
+  {
+    key: 'workerBatchSize',
+    env: 'OPSBOOK_WORKER_BATCH',
+    default: '50',
+    help: 'Most timers or messages a worker claims at once.',
+    schema: int(1, 10_000),
+  },
+  {
+    key: 'sessionIdleMinutes',
+    env: 'OPSBOOK_SESSION_IDLE_MINUTES',
+    default: '720',
+    help: 'A session unused this long is signed out.',
+    schema: int(1, 525_600),
+  },
+  {
+    key: 'sessionMaxDays',
+    env: 'OPSBOOK_SESSION_MAX_DAYS',
+    default: '14',
+    help: 'A session ends this long after sign-in whatever its use.',
+    schema: int(1, 365),
+  },
 ];
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Opsbook cannot start: the configuration has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+    super(
+      `Opsbook cannot start: the configuration has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -81,18 +204,24 @@ function readConfigFile(path: string, problems: string[]): Record<string, string
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    problems.push(`OPSBOOK_CONFIG: cannot read "${path}" as JSON (${(err as Error).message}). Fix the file or unset OPSBOOK_CONFIG.`);
+    problems.push(
+      `OPSBOOK_CONFIG: cannot read "${path}" as JSON (${(err as Error).message}). Fix the file or unset OPSBOOK_CONFIG.`,
+    );
     return {};
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    problems.push(`OPSBOOK_CONFIG: "${path}" must hold one JSON object whose keys are setting names such as "PORT".`);
+    problems.push(
+      `OPSBOOK_CONFIG: "${path}" must hold one JSON object whose keys are setting names such as "PORT".`,
+    );
     return {};
   }
   const known = new Set(SETTINGS.map((s) => s.env));
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
     if (!known.has(name)) {
-      problems.push(`OPSBOOK_CONFIG: "${path}" has an unknown setting "${name}". Known settings: ${[...known].join(', ')}.`);
+      problems.push(
+        `OPSBOOK_CONFIG: "${path}" has an unknown setting "${name}". Known settings: ${[...known].join(', ')}.`,
+      );
     } else if (typeof value === 'object' && value !== null) {
       problems.push(`OPSBOOK_CONFIG: "${name}" in "${path}" must be a string, number or boolean.`);
     } else {

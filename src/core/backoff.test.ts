@@ -15,11 +15,18 @@ describe('retryDelayMs', () => {
 
   it('stays within [window/2, window] for any attempt and draw', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, r) => {
-        const windowMs = Math.min(DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.baseMs * 2 ** Math.min(attempt - 1, 30));
-        const d = retryDelayMs(attempt, r);
-        return d >= Math.floor(windowMs / 2) && d <= windowMs;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, r) => {
+          const windowMs = Math.min(
+            DEFAULT_BACKOFF.maxMs,
+            DEFAULT_BACKOFF.baseMs * 2 ** Math.min(attempt - 1, 30),
+          );
+          const d = retryDelayMs(attempt, r);
+          return d >= Math.floor(windowMs / 2) && d <= windowMs;
+        },
+      ),
     );
   });
 });

@@ -17,7 +17,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5_000, maxMs: 3_600_000 
  *
  * @example retryDelayMs(3, 0.5) // 5 s · 2² = 20 s window → 15 000 ms
  */
-export function retryDelayMs(attempt: number, random: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+export function retryDelayMs(
+  attempt: number,
+  random: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number {
   const exponent = Math.max(0, Math.min(attempt - 1, 30));
   const windowMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
   const unit = Math.min(Math.max(random, 0), 1);

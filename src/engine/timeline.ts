@@ -18,7 +18,11 @@ export interface TimelineInput {
 export type TimelineEntry = typeof timelineEvents.$inferSelect;
 
 /** Appends one entry; returns it with its id and instant. */
-export async function appendTimeline(tx: Tx, workspaceId: string, input: TimelineInput): Promise<TimelineEntry> {
+export async function appendTimeline(
+  tx: Tx,
+  workspaceId: string,
+  input: TimelineInput,
+): Promise<TimelineEntry> {
   const [row] = await tx
     .insert(timelineEvents)
     .values({

@@ -49,7 +49,10 @@ export async function scheduleTimer(tx: Tx, workspaceId: string, input: TimerInp
   const mode = input.mode ?? 'replace';
   switch (mode) {
     case 'replace':
-      await tx.insert(timers).values(values).onConflictDoUpdate({ target: [timers.workspaceId, timers.key], set });
+      await tx
+        .insert(timers)
+        .values(values)
+        .onConflictDoUpdate({ target: [timers.workspaceId, timers.key], set });
       return;
     case 'keep-earliest':
       await tx

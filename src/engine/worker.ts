@@ -26,7 +26,12 @@ export type TimerHandler = (tx: Tx, timer: ClaimedTimer) => Promise<void>;
 
 export type SendResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly error: string; readonly retryable: boolean; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly retryable: boolean;
+      readonly retryAfterMs?: number;
+    };
 
 /** Delivers messages of one channel. Must not throw for expected failures; return them. */
 export interface Sender {
@@ -64,7 +69,8 @@ export interface RunOnceResult {
   readonly messages: number;
 }
 
-const SQL_NOW = (now: Date | null) => sql`coalesce(${now ? now.toISOString() : null}::timestamptz, clock_timestamp())`;
+const SQL_NOW = (now: Date | null) =>
+  sql`coalesce(${now ? now.toISOString() : null}::timestamptz, clock_timestamp())`;
 
 export class Worker {
   private readonly log: Log;
@@ -128,7 +134,10 @@ export class Worker {
       this.options.observe?.({ type: outcome === 'fired' ? 'timer.fired' : 'timer.lost', kind: timer.kind });
     } catch (err) {
       this.options.observe?.({ type: 'timer.failed', kind: timer.kind });
-      this.log.error({ err, key: timer.key, kind: timer.kind, workspaceId: timer.workspaceId }, 'timer handler failed');
+      this.log.error(
+        { err, key: timer.key, kind: timer.kind, workspaceId: timer.workspaceId },
+        'timer handler failed',
+      );
       await this.retryTimer(timer, err as Error);
     }
   }
@@ -145,7 +154,13 @@ export class Worker {
           lockedUntil: null,
           lastError: String(err.message).slice(0, 2000),
         })
-        .where(and(eq(timers.workspaceId, timer.workspaceId), eq(timers.key, timer.key), eq(timers.lockedBy, workerId))),
+        .where(
+          and(
+            eq(timers.workspaceId, timer.workspaceId),
+            eq(timers.key, timer.key),
+            eq(timers.lockedBy, workerId),
+          ),
+        ),
     );
   }
 
@@ -186,7 +201,12 @@ export class Worker {
 
   private async send(message: OutboxMessage): Promise<SendResult> {
     const sender = this.options.senders?.[message.channel];
-    if (!sender) return { ok: false, retryable: false, error: `no sender is configured for channel "${message.channel}"` };
+    if (!sender)
+      return {
+        ok: false,
+        retryable: false,
+        error: `no sender is configured for channel "${message.channel}"`,
+      };
     const signal = AbortSignal.timeout(this.options.sendTimeoutMs ?? 30_000);
     try {
       return await sender.send(message, signal);

@@ -3,7 +3,8 @@ import { ERRORS } from './catalog.js';
 
 export function renderErrorsMarkdown(): string {
   const rows = Object.entries(ERRORS).map(
-    ([code, spec]) => `| \`${code}\` | ${spec.status} | ${spec.title} | ${spec.retryable ? 'yes' : 'no'} | ${spec.hint} |`,
+    ([code, spec]) =>
+      `| \`${code}\` | ${spec.status} | ${spec.title} | ${spec.retryable ? 'yes' : 'no'} | ${spec.hint} |`,
   );
   return `# Errors
 

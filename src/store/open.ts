@@ -5,12 +5,17 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'embeddedSharedBuffersMb'>,
   options: { migrate?: boolean; onError?: (err: Error) => void } = {},
 ): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (config.databaseUrl) {
-    return openPostgres({ url: config.databaseUrl, poolMax: config.databasePoolMax, migrate, onError: options.onError });
+    return openPostgres({
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      migrate,
+      onError: options.onError,
+    });
   }
-  return openPglite({ dataDir: config.dataDir, migrate });
+  return openPglite({ dataDir: config.dataDir, migrate, sharedBuffersMb: config.embeddedSharedBuffersMb });
 }

@@ -22,6 +22,8 @@ export interface PgliteOptions {
   readonly dataDir?: string | undefined;
   /** Apply pending migrations before use (default true). */
   readonly migrate?: boolean;
+  /** PostgreSQL's buffer cache in MiB (default 16): the bulk of an embedded process's memory. */
+  readonly sharedBuffersMb?: number;
 }
 
 function isAlive(pid: number): boolean {
@@ -64,13 +66,18 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   let client: PGlite;
   try {
-    client = await PGlite.create(options.dataDir ? { dataDir: join(options.dataDir, 'pglite') } : {});
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'pglite') } : {}),
+      // One backend serves the whole process, so shared memory for 100 connections would be wasted.
+      postgresqlconf: [`shared_buffers=${options.sharedBuffersMb ?? 16}MB`, 'max_connections=3'],
+    });
   } catch (err) {
     release();
     throw err;
   }
   try {
-    if (options.migrate !== false) await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    if (options.migrate !== false)
+      await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
     // PGlite's own user is a superuser, for which row-level security silently does nothing. Only a
     // never-migrated folder (opened with migrate: false to report its status) lacks the role, and it
     // has no tenant tables to protect.

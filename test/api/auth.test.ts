@@ -13,7 +13,13 @@ describe('sessions', () => {
   it('signs in with the demo login and sets an httpOnly, SameSite session cookie', async () => {
     const { setCookie, me } = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
     expect(setCookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    expect(me.workspaces.map((w) => w.slug).sort()).toEqual(['company-ops', 'pos-saas', 'shopsmart', 'smart-estate', 'sofacover']);
+    expect(me.workspaces.map((w) => w.slug).sort()).toEqual([
+      'company-ops',
+      'pos-saas',
+      'shopsmart',
+      'smart-estate',
+      'sofacover',
+    ]);
   });
 
   it('refuses a wrong password and an unknown email alike', async () => {
@@ -50,7 +56,12 @@ describe('sessions', () => {
   it('requires the CSRF token on state-changing requests', async () => {
     const { cookie, csrfToken, me } = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
     const target = me.workspaces.find((w) => w.slug === 'sofacover')!;
-    const without = await t.app.inject({ method: 'PUT', url: '/api/v1/me/workspace', headers: { cookie }, payload: { workspaceId: target.id } });
+    const without = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/workspace',
+      headers: { cookie },
+      payload: { workspaceId: target.id },
+    });
     expect(without.statusCode).toBe(403);
     expect(without.json()).toMatchObject({ code: 'OPS_CSRF' });
     const withToken = await t.app.inject({
@@ -67,7 +78,11 @@ describe('sessions', () => {
 
   it('ends the session on sign-out: the same cookie no longer works', async () => {
     const { cookie, csrfToken } = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie, 'x-csrf-token': csrfToken } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-out',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
     expect(out.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -77,10 +92,16 @@ describe('sessions', () => {
     const sofacover = admin.me.workspaces.find((w) => w.slug === 'sofacover')!;
     const shopOwner = await signInAs(t.app, 'owner@shopsmart.demo', DEMO_PASSWORD);
     expect(shopOwner.me.workspaces.map((w) => w.slug)).toEqual(['shopsmart']);
-    const own = await t.app.inject({ url: `/api/v1/workspaces/${shopOwner.me.workspaces[0]!.id}`, headers: { cookie: shopOwner.cookie } });
+    const own = await t.app.inject({
+      url: `/api/v1/workspaces/${shopOwner.me.workspaces[0]!.id}`,
+      headers: { cookie: shopOwner.cookie },
+    });
     expect(own.statusCode).toBe(200);
     expect(own.json()).toMatchObject({ slug: 'shopsmart', timeZone: 'Asia/Kolkata', role: 'owner' });
-    const other = await t.app.inject({ url: `/api/v1/workspaces/${sofacover.id}`, headers: { cookie: shopOwner.cookie } });
+    const other = await t.app.inject({
+      url: `/api/v1/workspaces/${sofacover.id}`,
+      headers: { cookie: shopOwner.cookie },
+    });
     expect(other.statusCode).toBe(404);
     expect(other.json()).toMatchObject({ code: 'OPS_NOT_FOUND' });
     const switchTo = await t.app.inject({

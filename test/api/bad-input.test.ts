@@ -24,7 +24,11 @@ describe('bad input', () => {
     expect(r.headers['content-type']).toContain('application/problem+json');
     const problem = r.json<{ code: string; errors: { pointer: string; message: string }[] }>();
     expect(problem.code).toBe('OPS_VALIDATION');
-    expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/body/email', '/body/password', '/body/remember']);
+    expect(problem.errors.map((e) => e.pointer).sort()).toEqual([
+      '/body/email',
+      '/body/password',
+      '/body/remember',
+    ]);
     expect(problem.errors.find((e) => e.pointer === '/body/remember')?.message).toMatch(/Unknown field/);
   });
 
@@ -65,9 +69,14 @@ describe('bad input', () => {
   });
 
   it('validates path parameters too', async () => {
-    const r = await t.app.inject({ url: `/api/v1/workspaces/${'x'.repeat(65)}`, headers: { cookie: 'opsbook_session=x' } });
+    const r = await t.app.inject({
+      url: `/api/v1/workspaces/${'x'.repeat(65)}`,
+      headers: { cookie: 'opsbook_session=x' },
+    });
     expect(r.statusCode).toBe(400);
-    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/params/workspaceId']);
+    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual([
+      '/params/workspaceId',
+    ]);
   });
 
   it('changed nothing: no session was created by any of the bad requests', async () => {

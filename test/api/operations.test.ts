@@ -1,7 +1,10 @@
 /** /healthz, /readyz, /metrics and the OpenAPI document, through inject(). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { openPglite } from '../../src/store/pglite.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
+import { postgresAvailable, postgresSkipReason } from '../support/databases.js';
 
 describe('operations endpoints', () => {
   let t: TestApp;
@@ -27,7 +30,9 @@ describe('operations endpoints', () => {
     const r = await t.app.inject({ url: '/metrics' });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toContain('text/plain');
-    expect(r.body).toMatch(/opsbook_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]/);
+    expect(r.body).toMatch(
+      /opsbook_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]/,
+    );
     expect(r.body).toContain('opsbook_process_resident_memory_bytes');
   });
 
@@ -48,8 +53,15 @@ describe('operations endpoints', () => {
         '/readyz',
       ].sort(),
     );
-    const signIn = doc.paths['/api/v1/auth/sign-in']!.post as { requestBody: { content: Record<string, { schema: { additionalProperties: unknown; required: string[] } }> } };
-    expect(signIn.requestBody.content['application/json']!.schema).toMatchObject({ additionalProperties: false, required: ['email', 'password'] });
+    const signIn = doc.paths['/api/v1/auth/sign-in']!.post as {
+      requestBody: {
+        content: Record<string, { schema: { additionalProperties: unknown; required: string[] } }>;
+      };
+    };
+    expect(signIn.requestBody.content['application/json']!.schema).toMatchObject({
+      additionalProperties: false,
+      required: ['email', 'password'],
+    });
   });
 
   it('says shutting down on /readyz once SIGTERM arrived, so load balancers drain it', async () => {
@@ -68,7 +80,10 @@ describe('readiness when something is wrong', () => {
       const r = await t.app.inject({ url: '/readyz' });
       expect(r.statusCode).toBe(503);
       expect(r.headers['content-type']).toContain('application/problem+json');
-      expect(r.json()).toMatchObject({ code: 'OPS_NOT_READY', detail: expect.stringContaining('0 of 2 migrations applied') });
+      expect(r.json()).toMatchObject({
+        code: 'OPS_NOT_READY',
+        detail: expect.stringContaining('0 of 2 migrations applied'),
+      });
     } finally {
       await t.close();
     }
@@ -82,5 +97,49 @@ describe('readiness when something is wrong', () => {
     expect(r.json()).toMatchObject({ code: 'OPS_DATABASE_UNAVAILABLE' });
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     await t.app.close();
+  });
+});
+
+describe('a database that goes away', () => {
+  it('answers 503 OPS_DATABASE_UNAVAILABLE on API routes (embedded engine closed)', async () => {
+    const t = await buildTestApp();
+    const { cookie } = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+    await t.database.close();
+    const r = await t.app.inject({ url: '/api/v1/me', headers: { cookie } });
+    expect(r.statusCode).toBe(503);
+    expect(r.json()).toMatchObject({ code: 'OPS_DATABASE_UNAVAILABLE', retryable: true });
+    await t.app.close();
+  });
+
+  it.runIf(postgresAvailable)(
+    `answers 503 when PostgreSQL refuses connections${postgresSkipReason}`,
+    async () => {
+      const database = await openPostgres({ url: 'postgres://postgres@127.0.0.1:1/gone', migrate: false });
+      const t = await buildTestApp({}, { database, demo: false });
+      try {
+        const r = await t.app.inject({ url: '/api/v1/me', headers: { cookie: 'opsbook_session=anything' } });
+        expect(r.statusCode).toBe(503);
+        expect(r.json()).toMatchObject({ code: 'OPS_DATABASE_UNAVAILABLE' });
+        expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+      } finally {
+        await t.close();
+      }
+    },
+  );
+});
+
+describe('security headers', () => {
+  it('sends a strict Content-Security-Policy and the usual hardening headers', async () => {
+    const t = await buildTestApp({}, { demo: false });
+    try {
+      const r = await t.app.inject({ url: '/healthz' });
+      expect(r.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+      expect(r.headers['x-powered-by']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -16,7 +16,6 @@ import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 
-
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.OPSBOOK_TEST_REQUIRE_CHROMIUM === '1') {

@@ -14,7 +14,11 @@ const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' };
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...CLI, ...args], {
+    env: { ...baseEnv, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -22,13 +26,18 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'opsbook-cli-'));
 
 /** Starts `opsbook serve`, resolves with the URL it prints. */
 async function startServe(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { env: { ...baseEnv, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
+    env: { ...baseEnv, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let url: string | null = null;
   for await (const line of createInterface({ input: child.stdout })) {
-    const m = /running at (http:\/\/\S+)/.exec(line) ?? (/Opsbook worker is running/.test(line) ? ['', 'worker'] : null);
+    const m =
+      /running at (http:\/\/\S+)/.exec(line) ??
+      (/Opsbook worker is running/.test(line) ? ['', 'worker'] : null);
     if (m) {
       url = m[1]!;
       break;

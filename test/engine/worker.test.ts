@@ -20,7 +20,12 @@ const LEASE_S = 20;
 
 /** Writes one timeline entry per firing, so "fired exactly once" is read from the record. */
 const recordFiring: TimerHandler = async (tx, timer) => {
-  await appendTimeline(tx, timer.workspaceId, { subject: timer.subject, type: 'timer.fired', actor: 'worker', data: { key: timer.key } });
+  await appendTimeline(tx, timer.workspaceId, {
+    subject: timer.subject,
+    type: 'timer.fired',
+    actor: 'worker',
+    data: { key: timer.key },
+  });
 };
 
 for (const engine of ENGINES) {
@@ -107,7 +112,9 @@ for (const engine of ENGINES) {
 
     it('keeps the lease of a live worker that heartbeats', async () => {
       await schedule('t:held', 0);
-      await database.db.execute(sql`select * from opsbook_claim_timers('wrk_slow', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`);
+      await database.db.execute(
+        sql`select * from opsbook_claim_timers('wrk_slow', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
+      );
       const slow = worker('wrk_slow');
       const other = worker('wrk_other');
       for (let i = 0; i < 5; i++) {
@@ -122,7 +129,9 @@ for (const engine of ENGINES) {
 
     it('does not fire a timer that was rescheduled after it was claimed', async () => {
       await schedule('t:moved', 0);
-      await database.db.execute(sql`select * from opsbook_claim_timers('wrk_c', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`);
+      await database.db.execute(
+        sql`select * from opsbook_claim_timers('wrk_c', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
+      );
       await schedule('t:moved', 3_600_000); // re-targeted while wrk_c holds it
       const w = worker('wrk_c');
       clock.advance(LEASE_S * 1000);
@@ -135,7 +144,10 @@ for (const engine of ENGINES) {
     it('sends recorded messages, retries retryable failures (honouring Retry-After) and gives up on others', async () => {
       const outcomes: Record<string, SendResult[]> = {
         'm:ok': [{ ok: true }],
-        'm:retry': [{ ok: false, retryable: true, error: '429 Too Many Requests', retryAfterMs: 120_000 }, { ok: true }],
+        'm:retry': [
+          { ok: false, retryable: true, error: '429 Too Many Requests', retryAfterMs: 120_000 },
+          { ok: true },
+        ],
         'm:gone': [{ ok: false, retryable: false, error: '410 Gone' }],
       };
       const sent: string[] = [];
@@ -147,16 +159,29 @@ for (const engine of ENGINES) {
       };
       await database.inWorkspace(ws, async (tx) => {
         for (const key of [...Object.keys(outcomes), 'm:nochannel']) {
-          await enqueueMessage(tx, ws, { idempotencyKey: key, channel: key === 'm:nochannel' ? 'pigeon' : 'test', payload: {}, notBefore: clock.now() });
+          await enqueueMessage(tx, ws, {
+            idempotencyKey: key,
+            channel: key === 'm:nochannel' ? 'pigeon' : 'test',
+            payload: {},
+            notBefore: clock.now(),
+          });
         }
       });
       const w = worker('wrk_d', { senders: { test: sender } });
       expect((await w.runOnce()).messages).toBe(4);
       const status = async () =>
         Object.fromEntries(
-          (await database.inWorkspace(ws, (tx) => tx.select().from(outbox))).map((m) => [m.idempotencyKey, m.status]),
+          (await database.inWorkspace(ws, (tx) => tx.select().from(outbox))).map((m) => [
+            m.idempotencyKey,
+            m.status,
+          ]),
         );
-      expect(await status()).toMatchObject({ 'm:ok': 'sent', 'm:retry': 'pending', 'm:gone': 'dead', 'm:nochannel': 'dead' });
+      expect(await status()).toMatchObject({
+        'm:ok': 'sent',
+        'm:retry': 'pending',
+        'm:gone': 'dead',
+        'm:nochannel': 'dead',
+      });
       clock.advance(119_000);
       expect((await w.runOnce()).messages).toBe(0);
       clock.advance(1_000);
@@ -178,7 +203,12 @@ for (const engine of ENGINES) {
         await new Promise((r) => setTimeout(r, 300)); // let it go idle
         const started = Date.now();
         await database.inWorkspace(ws, (tx) =>
-          scheduleTimer(tx, ws, { key: 't:wake', kind: 'wake', subject: 't:wake', runAt: new Date(Date.now() - 1000) }),
+          scheduleTimer(tx, ws, {
+            key: 't:wake',
+            kind: 'wake',
+            subject: 't:wake',
+            runAt: new Date(Date.now() - 1000),
+          }),
         );
         await done;
         console.log(`RESULT wake engine=${engine.name} latency_ms=${Date.now() - started}`);
@@ -190,37 +220,52 @@ for (const engine of ENGINES) {
 }
 
 for (const engine of ENGINES.filter((e) => e.name === 'postgres')) {
-  describe.runIf(engine.available)(`several workers share one PostgreSQL database${engine.available ? '' : engine.title.slice('postgres'.length)}`, () => {
-    it('fires 300 timers exactly once across 3 workers with their own pools', async () => {
-      const opened = await engine.open();
-      try {
-        const ws = await createWorkspace(opened.database);
-        const runAt = new Date(Date.now() - 1000);
-        await opened.database.inWorkspace(ws, async (tx) => {
-          for (let i = 0; i < 300; i++) await scheduleTimer(tx, ws, { key: `bulk:${i}`, kind: 'record', subject: 'bulk', runAt });
-        });
-        const pools = [opened.database, await opened.second(), await opened.second()];
-        const workers = pools.map(
-          (database, i) =>
-            new Worker({ database, workerId: `wrk_${i}`, clock: databaseClock, leaseSeconds: LEASE_S, pollIntervalMs: 20, batchSize: 25, timerHandlers: { record: recordFiring } }),
-        );
-        await Promise.all(workers.map((w) => w.start()));
-        const deadline = Date.now() + 30_000;
-        let count = 0;
-        while (Date.now() < deadline) {
-          count = (await opened.database.inWorkspace(ws, (tx) => readTimeline(tx, 'bulk', { limit: 1000 }))).length;
-          if (count >= 300) break;
-          await new Promise((r) => setTimeout(r, 100));
+  describe.runIf(engine.available)(
+    `several workers share one PostgreSQL database${engine.available ? '' : engine.title.slice('postgres'.length)}`,
+    () => {
+      it('fires 300 timers exactly once across 3 workers with their own pools', async () => {
+        const opened = await engine.open();
+        try {
+          const ws = await createWorkspace(opened.database);
+          const runAt = new Date(Date.now() - 1000);
+          await opened.database.inWorkspace(ws, async (tx) => {
+            for (let i = 0; i < 300; i++)
+              await scheduleTimer(tx, ws, { key: `bulk:${i}`, kind: 'record', subject: 'bulk', runAt });
+          });
+          const pools = [opened.database, await opened.second(), await opened.second()];
+          const workers = pools.map(
+            (database, i) =>
+              new Worker({
+                database,
+                workerId: `wrk_${i}`,
+                clock: databaseClock,
+                leaseSeconds: LEASE_S,
+                pollIntervalMs: 20,
+                batchSize: 25,
+                timerHandlers: { record: recordFiring },
+              }),
+          );
+          await Promise.all(workers.map((w) => w.start()));
+          const deadline = Date.now() + 30_000;
+          let count = 0;
+          while (Date.now() < deadline) {
+            count = (await opened.database.inWorkspace(ws, (tx) => readTimeline(tx, 'bulk', { limit: 1000 })))
+              .length;
+            if (count >= 300) break;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          await Promise.all(workers.map((w) => w.stop()));
+          const entries = await opened.database.inWorkspace(ws, (tx) =>
+            readTimeline(tx, 'bulk', { limit: 1000 }),
+          );
+          const keys = new Set(entries.map((e) => (e.data as { key: string }).key));
+          console.log(`RESULT multi-worker fired=${keys.size}/300 duplicates=${entries.length - keys.size}`);
+          expect(keys.size).toBe(300);
+          expect(entries.length).toBe(300);
+        } finally {
+          await opened.close();
         }
-        await Promise.all(workers.map((w) => w.stop()));
-        const entries = await opened.database.inWorkspace(ws, (tx) => readTimeline(tx, 'bulk', { limit: 1000 }));
-        const keys = new Set(entries.map((e) => (e.data as { key: string }).key));
-        console.log(`RESULT multi-worker fired=${keys.size}/300 duplicates=${entries.length - keys.size}`);
-        expect(keys.size).toBe(300);
-        expect(entries.length).toBe(300);
-      } finally {
-        await opened.close();
-      }
-    });
-  });
+      });
+    },
+  );
 }

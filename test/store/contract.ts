@@ -19,9 +19,23 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 async function seedTenant(database: Database, workspaceId: string, tag: string): Promise<void> {
   await database.inWorkspace(workspaceId, async (tx) => {
-    await appendTimeline(tx, workspaceId, { subject: `tkt_${tag}`, type: 'ticket.created', actor: 'test', data: { tag } });
-    await scheduleTimer(tx, workspaceId, { key: `tkt_${tag}:sla`, kind: 'sla', subject: `tkt_${tag}`, runAt: at(10) });
-    await enqueueMessage(tx, workspaceId, { idempotencyKey: `tkt_${tag}:welcome`, channel: 'email', payload: { tag } });
+    await appendTimeline(tx, workspaceId, {
+      subject: `tkt_${tag}`,
+      type: 'ticket.created',
+      actor: 'test',
+      data: { tag },
+    });
+    await scheduleTimer(tx, workspaceId, {
+      key: `tkt_${tag}:sla`,
+      kind: 'sla',
+      subject: `tkt_${tag}`,
+      runAt: at(10),
+    });
+    await enqueueMessage(tx, workspaceId, {
+      idempotencyKey: `tkt_${tag}:welcome`,
+      channel: 'email',
+      payload: { tag },
+    });
   });
 }
 
@@ -75,9 +89,17 @@ export function runStoreContract(engine: EngineUnderTest): void {
               order by c.relname`,
         ),
       );
-      expect(tables.map((t) => t.relname)).toEqual(['memberships', 'outbox', 'timeline_events', 'timers', 'workspaces']);
+      expect(tables.map((t) => t.relname)).toEqual([
+        'memberships',
+        'outbox',
+        'timeline_events',
+        'timers',
+        'workspaces',
+      ]);
       const missing = tables.filter((t) => !t.relrowsecurity || !t.relforcerowsecurity).map((t) => t.relname);
-      console.log(`RESULT S2 engine=${engine.name} tenant_tables=${tables.length} missing_rls=${missing.length}`);
+      console.log(
+        `RESULT S2 engine=${engine.name} tenant_tables=${tables.length} missing_rls=${missing.length}`,
+      );
       expect(missing).toEqual([]);
     });
 
@@ -101,13 +123,21 @@ export function runStoreContract(engine: EngineUnderTest): void {
 
     it("cannot write or change B's rows from inside A", async () => {
       await expect(
-        database.inWorkspace(a, (tx) => appendTimeline(tx, b, { subject: 'tkt_x', type: 'forged', actor: 'test' })),
+        database.inWorkspace(a, (tx) =>
+          appendTimeline(tx, b, { subject: 'tkt_x', type: 'forged', actor: 'test' }),
+        ),
       ).rejects.toThrow();
       const changed = await database.inWorkspace(a, (tx) =>
-        tx.update(timers).set({ runAt: at(999) }).where(eq(timers.workspaceId, b)).returning(),
+        tx
+          .update(timers)
+          .set({ runAt: at(999) })
+          .where(eq(timers.workspaceId, b))
+          .returning(),
       );
       expect(changed).toEqual([]);
-      const deleted = await database.inWorkspace(a, (tx) => tx.delete(outbox).where(eq(outbox.workspaceId, b)).returning());
+      const deleted = await database.inWorkspace(a, (tx) =>
+        tx.delete(outbox).where(eq(outbox.workspaceId, b)).returning(),
+      );
       expect(deleted).toEqual([]);
       const bTimers = await database.inWorkspace(b, (tx) => tx.select().from(timers));
       expect(bTimers.map((t) => t.runAt)).toEqual([at(10)]);
@@ -126,7 +156,12 @@ export function runStoreContract(engine: EngineUnderTest): void {
       await expect(
         database.inWorkspace(a, async (tx) => {
           await appendTimeline(tx, a, { subject: 'tkt_atomic', type: 'ticket.created', actor: 'test' });
-          await scheduleTimer(tx, a, { key: 'tkt_atomic:sla', kind: 'sla', subject: 'tkt_atomic', runAt: at(5) });
+          await scheduleTimer(tx, a, {
+            key: 'tkt_atomic:sla',
+            kind: 'sla',
+            subject: 'tkt_atomic',
+            runAt: at(5),
+          });
           await enqueueMessage(tx, a, { idempotencyKey: 'tkt_atomic:mail', channel: 'email', payload: {} });
           throw new Error('decided to fail');
         }),
@@ -141,9 +176,16 @@ export function runStoreContract(engine: EngineUnderTest): void {
 
     it('schedules timers by key: replace moves, keep-earliest keeps the earlier, cancel removes', async () => {
       const runAtOf = () =>
-        database.inWorkspace(a, async (tx) => (await tx.select().from(timers).where(eq(timers.key, 'k:1')))[0]?.runAt);
-      await database.inWorkspace(a, (tx) => scheduleTimer(tx, a, { key: 'k:1', kind: 'sla', subject: 's', runAt: at(30) }));
-      await database.inWorkspace(a, (tx) => scheduleTimer(tx, a, { key: 'k:1', kind: 'sla', subject: 's', runAt: at(60) }));
+        database.inWorkspace(
+          a,
+          async (tx) => (await tx.select().from(timers).where(eq(timers.key, 'k:1')))[0]?.runAt,
+        );
+      await database.inWorkspace(a, (tx) =>
+        scheduleTimer(tx, a, { key: 'k:1', kind: 'sla', subject: 's', runAt: at(30) }),
+      );
+      await database.inWorkspace(a, (tx) =>
+        scheduleTimer(tx, a, { key: 'k:1', kind: 'sla', subject: 's', runAt: at(60) }),
+      );
       expect(await runAtOf()).toEqual(at(60));
       await database.inWorkspace(a, (tx) =>
         scheduleTimer(tx, a, { key: 'k:1', kind: 'sla', subject: 's', runAt: at(90), mode: 'keep-earliest' }),
@@ -178,7 +220,9 @@ export function runStoreContract(engine: EngineUnderTest): void {
       );
       expect(first.created).toBe(true);
       expect(again).toEqual({ id: first.id, created: false });
-      const rows = await database.inWorkspace(a, (tx) => tx.select().from(outbox).where(eq(outbox.idempotencyKey, 'dup:1')));
+      const rows = await database.inWorkspace(a, (tx) =>
+        tx.select().from(outbox).where(eq(outbox.idempotencyKey, 'dup:1')),
+      );
       expect(rows.map((r) => r.payload)).toEqual([{ n: 1 }]);
     });
   });

@@ -18,9 +18,13 @@ const workspaceId = 'ws_killtest';
 
 /** Runs the writer until it has acknowledged `atLeast` writes past `start`, then kills it -9. */
 async function writeThenKill(start: number, atLeast: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/kill-writer.ts', dataDir, workspaceId, String(start)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/kill-writer.ts', dataDir, workspaceId, String(start)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let lastAck = start - 1;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for await (const line of createInterface({ input: child.stdout })) {
@@ -44,7 +48,9 @@ describe('embedded database durability', () => {
       const lastAck = await writeThenKill(next, 150 + round * 50);
       const database = await openPglite({ dataDir });
       try {
-        const entries = await database.inWorkspace(workspaceId, (tx) => readTimeline(tx, 'durability', { limit: 100_000 }));
+        const entries = await database.inWorkspace(workspaceId, (tx) =>
+          readTimeline(tx, 'durability', { limit: 100_000 }),
+        );
         const present = new Set(entries.map((e) => (e.data as { n: number }).n));
         for (let n = 0; n <= lastAck; n++) if (!present.has(n)) lost++;
         // Writes after the last ack may or may not have committed; continue after the largest present.

@@ -47,7 +47,11 @@ export async function buildTestApp(
 
 /** Signs in through the API; returns the cookie header and CSRF token to send. */
 export async function signInAs(app: FastifyInstance, email: string, password: string) {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { email, password },
+  });
   if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'opsbook_session');
   if (!cookie) throw new Error('no session cookie');

@@ -27,10 +27,14 @@ async function probe(): Promise<string | null> {
 
 const probeError = await probe();
 if (probeError && process.env.OPSBOOK_TEST_REQUIRE_PG === '1') {
-  throw new Error(`OPSBOOK_TEST_REQUIRE_PG=1 but PostgreSQL at ${PG_ADMIN_URL} is unreachable: ${probeError}`);
+  throw new Error(
+    `OPSBOOK_TEST_REQUIRE_PG=1 but PostgreSQL at ${PG_ADMIN_URL} is unreachable: ${probeError}`,
+  );
 }
 export const postgresAvailable = probeError === null;
-export const postgresSkipReason = probeError ? ` (skipped: no PostgreSQL at ${PG_ADMIN_URL}: ${probeError})` : '';
+export const postgresSkipReason = probeError
+  ? ` (skipped: no PostgreSQL at ${PG_ADMIN_URL}: ${probeError})`
+  : '';
 
 /** Creates an empty database on the test server; returns its URL and a drop function. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -44,7 +44,8 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       // Login CSRF: a browser form posted from another site carries a foreign Origin.
       const origin = request.headers.origin;
-      if (origin && new URL(origin).host !== request.headers.host) throw new OpsError('OPS_CSRF', 'Sign-in from another site is refused.');
+      if (origin && new URL(origin).host !== request.headers.host)
+        throw new OpsError('OPS_CSRF', 'Sign-in from another site is refused.');
       const result = await signIn(deps.database, request.body, sessionPolicy(deps), deps.now());
       if (!result) throw new OpsError('OPS_INVALID_CREDENTIALS');
       reply.setCookie(SESSION_COOKIE, result.token, {
@@ -60,7 +61,10 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   r.post(
     '/api/v1/auth/sign-out',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } }, preHandler: app.requireSession },
+    {
+      schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
+      preHandler: app.requireSession,
+    },
     async (request, reply) => {
       await signOut(deps.database, sessionOf(request).sessionId, deps.now());
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -70,7 +74,14 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   r.get(
     '/api/v1/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in person, their workspaces and CSRF token', response: { 200: Me } }, preHandler: app.requireSession },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in person, their workspaces and CSRF token',
+        response: { 200: Me },
+      },
+      preHandler: app.requireSession,
+    },
     async (request) => me(sessionOf(request)),
   );
 
@@ -88,7 +99,11 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const session = sessionOf(request);
       const workspace = await getWorkspace(deps.database, session.user.id, request.body.workspaceId);
-      if (!workspace) throw new OpsError('OPS_NOT_FOUND', `You are not a member of workspace "${request.body.workspaceId}".`);
+      if (!workspace)
+        throw new OpsError(
+          'OPS_NOT_FOUND',
+          `You are not a member of workspace "${request.body.workspaceId}".`,
+        );
       await setCurrentWorkspace(deps.database, session.sessionId, workspace.id);
       return me({ ...session, currentWorkspace: workspace.id });
     },

@@ -32,12 +32,14 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers and every migration is applied',
-        description: 'Answers 503 (problem+json) while the database is unreachable, migrations are pending, or the process is shutting down.',
+        description:
+          'Answers 503 (problem+json) while the database is unreachable, migrations are pending, or the process is shutting down.',
         response: { 200: Ready },
       },
     },
     async (request, reply) => {
-      if (deps.lifecycle.shuttingDown) return sendProblem(reply, problemOf('OPS_SHUTTING_DOWN', String(request.id)));
+      if (deps.lifecycle.shuttingDown)
+        return sendProblem(reply, problemOf('OPS_SHUTTING_DOWN', String(request.id)));
       try {
         await deps.database.ping();
       } catch (err) {
@@ -48,16 +50,30 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!status.current) {
         return sendProblem(
           reply,
-          problemOf('OPS_NOT_READY', String(request.id), `${status.applied} of ${status.expected} migrations applied: run \`opsbook migrate\`.`),
+          problemOf(
+            'OPS_NOT_READY',
+            String(request.id),
+            `${status.applied} of ${status.expected} migrations applied: run \`opsbook migrate\`.`,
+          ),
         );
       }
-      return { status: 'ready' as const, engine: deps.database.engine, migrations: { applied: status.applied, expected: status.expected } };
+      return {
+        status: 'ready' as const,
+        engine: deps.database.engine,
+        migrations: { applied: status.applied, expected: status.expected },
+      };
     },
   );
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        produces: ['text/plain'],
+      },
+    },
     async (_request, reply) => {
       reply.type(deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();

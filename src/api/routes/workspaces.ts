@@ -26,10 +26,16 @@ export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
   r.get(
     '/api/v1/workspaces',
     {
-      schema: { tags: ['workspaces'], summary: 'The workspaces you belong to', response: { 200: z.object({ items: z.array(Workspace) }) } },
+      schema: {
+        tags: ['workspaces'],
+        summary: 'The workspaces you belong to',
+        response: { 200: z.object({ items: z.array(Workspace) }) },
+      },
       preHandler: app.requireSession,
     },
-    async (request) => ({ items: (await listMyWorkspaces(deps.database, sessionOf(request).user.id)).map(workspaceJson) }),
+    async (request) => ({
+      items: (await listMyWorkspaces(deps.database, sessionOf(request).user.id)).map(workspaceJson),
+    }),
   );
 
   r.get(
@@ -44,8 +50,16 @@ export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
       preHandler: app.requireSession,
     },
     async (request) => {
-      const workspace = await getWorkspace(deps.database, sessionOf(request).user.id, request.params.workspaceId);
-      if (!workspace) throw new OpsError('OPS_NOT_FOUND', `No workspace "${request.params.workspaceId}" that you belong to.`);
+      const workspace = await getWorkspace(
+        deps.database,
+        sessionOf(request).user.id,
+        request.params.workspaceId,
+      );
+      if (!workspace)
+        throw new OpsError(
+          'OPS_NOT_FOUND',
+          `No workspace "${request.params.workspaceId}" that you belong to.`,
+        );
       return workspaceJson(workspace);
     },
   );

@@ -30,26 +30,42 @@ export interface DemoLogin {
   readonly workspaces: readonly string[];
 }
 
-async function ensureUser(database: Database, email: string, name: string, passwordHash: string, nowMs: number): Promise<string> {
+async function ensureUser(
+  database: Database,
+  email: string,
+  name: string,
+  passwordHash: () => Promise<string>,
+  nowMs: number,
+): Promise<string> {
+  const find = async () =>
+    (
+      await database.db
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = lower(${email})`)
+    )[0];
+  const existing = await find();
+  if (existing) return existing.id;
   await database.db
     .insert(users)
-    .values({ id: newId('usr', nowMs), email, name, passwordHash })
+    .values({ id: newId('usr', nowMs), email, name, passwordHash: await passwordHash() })
     .onConflictDoNothing();
-  const [row] = await database.db
-    .select({ id: users.id })
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`);
-  if (!row) throw new Error(`demo user ${email} could not be created`);
-  return row.id;
+  const created = await find();
+  if (!created) throw new Error(`demo user ${email} could not be created`);
+  return created.id;
 }
 
 /** Creates what is missing of the demo and returns the logins to print. */
 export async function loadDemo(database: Database, now: Date): Promise<DemoLogin[]> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // Hashed only when a demo person is missing: argon2id costs ~20 MiB and tens of ms at every start.
+  let hashed: Promise<string> | undefined;
+  const passwordHash = () => (hashed ??= hashPassword(DEMO_PASSWORD));
   const nowMs = now.getTime();
   const adminId = await ensureUser(database, DEMO_ADMIN_EMAIL, 'Demo Administrator', passwordHash, nowMs);
   const existing = new Set((await listMyWorkspaces(database, adminId)).map((w) => w.slug));
-  const logins: DemoLogin[] = [{ email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD, workspaces: DEMO_WORKSPACES.map((w) => w.slug) }];
+  const logins: DemoLogin[] = [
+    { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD, workspaces: DEMO_WORKSPACES.map((w) => w.slug) },
+  ];
   for (const demo of DEMO_WORKSPACES) {
     const ownerEmail = `owner@${demo.slug}.demo`;
     const ownerId = await ensureUser(database, ownerEmail, `${demo.name} Owner`, passwordHash, nowMs);

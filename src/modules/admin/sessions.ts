@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../../shared/ids.js';
-import type { Database } from '../../store/database.js';
+import type { Database, Db } from '../../store/database.js';
 import { sessions, users } from '../../store/schema.js';
 import { verifyPassword } from './passwords.js';
 
@@ -52,8 +52,27 @@ export async function signIn(
   });
   return {
     token,
-    session: { sessionId: id, csrfToken, currentWorkspace: null, user: { id: user.id, email: user.email, name: user.name } },
+    session: {
+      sessionId: id,
+      csrfToken,
+      currentWorkspace: null,
+      user: { id: user.id, email: user.email, name: user.name },
+    },
   };
+}
+
+// Every authenticated request runs this lookup: a prepared statement (one per database handle) skips
+// rebuilding the SQL in the ORM and, on PostgreSQL, parsing it again on the server.
+const sessionByToken = new WeakMap<Db, ReturnType<typeof prepareSessionByToken>>();
+
+function prepareSessionByToken(db: Db) {
+  return db
+    .select({ session: sessions, user: { id: users.id, email: users.email, name: users.name } })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt)))
+    .limit(1)
+    .prepare('opsbook_session_by_token');
 }
 
 /** The live session of a cookie token, or null when unknown, revoked, idle too long or past its end. */
@@ -63,12 +82,12 @@ export async function resolveSession(
   policy: SessionPolicy,
   now: Date,
 ): Promise<SessionUser | null> {
-  const [row] = await database.db
-    .select({ session: sessions, user: { id: users.id, email: users.email, name: users.name } })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)))
-    .limit(1);
+  let query = sessionByToken.get(database.db);
+  if (!query) {
+    query = prepareSessionByToken(database.db);
+    sessionByToken.set(database.db, query);
+  }
+  const [row] = await query.execute({ tokenHash: hashToken(token) });
   if (!row) return null;
   const idleLimit = row.session.lastSeenAt.getTime() + policy.idleMinutes * MINUTE_MS;
   if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= idleLimit) return null;
@@ -88,6 +107,10 @@ export async function signOut(database: Database, sessionId: string, now: Date):
   await database.db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
 }
 
-export async function setCurrentWorkspace(database: Database, sessionId: string, workspaceId: string): Promise<void> {
+export async function setCurrentWorkspace(
+  database: Database,
+  sessionId: string,
+  workspaceId: string,
+): Promise<void> {
   await database.db.update(sessions).set({ currentWorkspace: workspaceId }).where(eq(sessions.id, sessionId));
 }

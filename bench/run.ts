@@ -1,0 +1,15 @@
+/** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
+import { benchHttp } from './http.js';
+import { benchStartup } from './startup.js';
+
+const BENCHES: Record<string, () => Promise<void>> = { http: benchHttp, startup: benchStartup };
+
+const names = process.argv.slice(2);
+if (names.length === 0 || names.some((n) => n !== 'all' && !(n in BENCHES))) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}|all>`);
+  process.exit(2);
+}
+for (const name of names.includes('all') ? Object.keys(BENCHES) : names) {
+  await BENCHES[name]!();
+  console.log('');
+}
