@@ -33,7 +33,24 @@ export async function ensureBuilt({ web = true } = {}) {
     run('the server', [join(root, 'node_modules/typescript-7/bin/tsc'), '-p', 'tsconfig.build.json']);
   }
   const webStamp = join(root, 'web/dist/index.html');
-  if (web && stale(webStamp, ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'package.json'])) {
-    run('the web app', [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+  if (
+    web &&
+    stale(webStamp, [
+      'web/src',
+      'web/public',
+      'web/index.html',
+      'web/vite.config.ts',
+      'web/tsconfig.json',
+      'package.json',
+    ])
+  ) {
+    run('the web app', [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ]);
   }
 }
