@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../store/database.js';
 import { rowsOf } from '../store/database.js';
+import { sqlInstant } from './sql-time.js';
 import { outbox } from '../store/schema.js';
 
 export interface MessageInput {
@@ -28,7 +29,7 @@ export interface OutboxMessage {
   readonly attempts: number;
 }
 
-/** The stable id of the message for an effect: `msg_` and 26 base32 characters of SHA-256. */
+/** The stable id of the message for an effect: `msg_` and 26 base64url characters of its SHA-256. */
 export function messageId(workspaceId: string, idempotencyKey: string): string {
   const digest = createHash('sha256').update(`${workspaceId}\u0000${idempotencyKey}`).digest('base64url');
   return `msg_${digest.slice(0, 26)}`;
@@ -74,7 +75,7 @@ export async function claimDueMessages(
   now: Date | null,
 ): Promise<OutboxMessage[]> {
   const result = await database.db.execute(
-    sql`select * from opsbook_claim_outbox(${workerId}, ${limit}, ${leaseSeconds}, ${now ? now.toISOString() : null}::timestamptz)`,
+    sql`select * from opsbook_claim_outbox(${workerId}, ${limit}, ${leaseSeconds}, ${sqlInstant(now)})`,
   );
   return rowsOf<ClaimedMessageRow>(result).map((r) => ({
     id: r.id,

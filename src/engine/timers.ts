@@ -6,6 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../store/database.js';
 import { rowsOf } from '../store/database.js';
+import { sqlInstant } from './sql-time.js';
 import { timers } from '../store/schema.js';
 
 /**
@@ -109,7 +110,7 @@ export async function claimDueTimers(
   now: Date | null,
 ): Promise<ClaimedTimer[]> {
   const result = await database.db.execute(
-    sql`select * from opsbook_claim_timers(${workerId}, ${limit}, ${leaseSeconds}, ${now ? now.toISOString() : null}::timestamptz)`,
+    sql`select * from opsbook_claim_timers(${workerId}, ${limit}, ${leaseSeconds}, ${sqlInstant(now)})`,
   );
   return rowsOf<ClaimedTimerRow>(result).map((r) => ({
     workspaceId: r.workspace_id,

@@ -10,10 +10,12 @@
  * Wakes on NOTIFY `opsbook_wake` (written by triggers when work is added), else polls.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { retryDelayMs } from '../core/backoff.js';
 import type { Database, Tx } from '../store/database.js';
 import { outbox, timers } from '../store/schema.js';
 import type { Clock } from './clock.js';
+import { sqlInstant, sqlNow } from './sql-time.js';
 import type { Log } from './log.js';
 import { silentLog } from './log.js';
 import type { OutboxMessage } from './outbox.js';
@@ -69,9 +71,6 @@ export interface RunOnceResult {
   readonly messages: number;
 }
 
-const SQL_NOW = (now: Date | null) =>
-  sql`coalesce(${now ? now.toISOString() : null}::timestamptz, clock_timestamp())`;
-
 export class Worker {
   private readonly log: Log;
   private running = false;
@@ -81,6 +80,9 @@ export class Worker {
   private unlisten: (() => Promise<void>) | undefined;
   private wakeSleeper: (() => void) | undefined;
   private consecutiveFailures = 0;
+  private batchCount = 0;
+  /** The lock token of the batch in hand (`<workerId>:<n>`); only its rows are heartbeated. */
+  private batchToken: string | null = null;
 
   constructor(private readonly options: WorkerOptions) {
     this.log = options.log ?? silentLog;
@@ -90,45 +92,60 @@ export class Worker {
     return this.options.workerId;
   }
 
-  /** Claims and handles one batch of due timers and one of due messages. */
+  /**
+   * Claims and handles one batch of due timers and one of due messages. Each batch is claimed under its
+   * own token: if the batch is cut short (shutdown, a database error), what is left of it is handed back,
+   * or, when even that fails, no longer heartbeated, so its leases lapse and any worker retries it.
+   */
   async runOnce(): Promise<RunOnceResult> {
-    const { database, workerId, batchSize, leaseSeconds, clock } = this.options;
-    const dueTimers = await claimDueTimers(database, workerId, batchSize, leaseSeconds, clock.now());
+    const { database, batchSize, leaseSeconds, clock } = this.options;
+    const token = `${this.options.workerId}:${++this.batchCount}`;
+    this.batchToken = token;
+    let unfinished = 0;
     let firedTimers = 0;
-    for (const timer of dueTimers) {
-      if (this.stopping) break;
-      await this.fireTimer(timer);
-      firedTimers++;
-    }
-    if (this.stopping) return { timers: firedTimers, messages: 0 };
-    const dueMessages = await claimDueMessages(database, workerId, batchSize, leaseSeconds, clock.now());
     let sent = 0;
-    for (const message of dueMessages) {
-      if (this.stopping) break;
-      await this.deliver(message);
-      sent++;
+    try {
+      const dueTimers = await claimDueTimers(database, token, batchSize, leaseSeconds, clock.now());
+      unfinished = dueTimers.length;
+      for (const timer of dueTimers) {
+        if (this.stopping) break;
+        await this.fireTimer(timer, token);
+        unfinished--;
+        firedTimers++;
+      }
+      if (this.stopping) return { timers: firedTimers, messages: 0 };
+      const dueMessages = await claimDueMessages(database, token, batchSize, leaseSeconds, clock.now());
+      unfinished = dueMessages.length;
+      for (const message of dueMessages) {
+        if (this.stopping) break;
+        await this.deliver(message, token);
+        unfinished--;
+        sent++;
+      }
+      return { timers: firedTimers, messages: sent };
+    } finally {
+      this.batchToken = null;
+      if (unfinished > 0) await this.release(token);
     }
-    return { timers: firedTimers, messages: sent };
   }
 
-  private async fireTimer(timer: ClaimedTimer): Promise<void> {
-    const { database, workerId } = this.options;
+  private async fireTimer(timer: ClaimedTimer, token: string): Promise<void> {
+    const { database } = this.options;
     const handler = this.options.timerHandlers?.[timer.kind];
+    // Rescheduling clears locked_by and a lapsed lease hands the row to another batch: either way not ours.
     const held = and(
       eq(timers.workspaceId, timer.workspaceId),
       eq(timers.key, timer.key),
-      // Rescheduling clears locked_by and a lapsed lease hands it to another worker: either way not ours.
-      eq(timers.lockedBy, workerId),
+      eq(timers.lockedBy, token),
     );
     try {
       const outcome = await database.inWorkspace(timer.workspaceId, async (tx) => {
-        // Lock the row for the whole handler; if it was rescheduled or re-leased since the claim, skip.
-        const rows = await tx.select({ key: timers.key }).from(timers).where(held).for('update');
-        if (rows.length === 0) return 'lost' as const;
+        // Take the row out first (this also locks it): a handler may schedule the same key afresh, and a
+        // failing handler rolls the removal back.
+        const taken = await tx.delete(timers).where(held).returning({ key: timers.key });
+        if (taken.length === 0) return 'lost' as const;
         if (!handler) throw new Error(`no handler is registered for timer kind "${timer.kind}"`);
         await handler(tx, timer);
-        // A handler that rescheduled this key cleared locked_by, so this deletes only a finished timer.
-        await tx.delete(timers).where(held);
         return 'fired' as const;
       });
       this.options.observe?.({ type: outcome === 'fired' ? 'timer.fired' : 'timer.lost', kind: timer.kind });
@@ -138,18 +155,18 @@ export class Worker {
         { err, key: timer.key, kind: timer.kind, workspaceId: timer.workspaceId },
         'timer handler failed',
       );
-      await this.retryTimer(timer, err as Error);
+      await this.retryTimer(timer, token, err as Error);
     }
   }
 
-  private async retryTimer(timer: ClaimedTimer, err: Error): Promise<void> {
-    const { database, workerId, clock } = this.options;
+  private async retryTimer(timer: ClaimedTimer, token: string, err: Error): Promise<void> {
+    const { database, clock } = this.options;
     const delayMs = retryDelayMs(timer.attempts, this.random());
     await database.inWorkspace(timer.workspaceId, (tx) =>
       tx
         .update(timers)
         .set({
-          runAt: sql`${SQL_NOW(clock.now())} + make_interval(secs => ${delayMs / 1000})`,
+          runAt: sql`${sqlNow(clock.now())} + make_interval(secs => ${delayMs / 1000})`,
           lockedBy: null,
           lockedUntil: null,
           lastError: String(err.message).slice(0, 2000),
@@ -158,53 +175,48 @@ export class Worker {
           and(
             eq(timers.workspaceId, timer.workspaceId),
             eq(timers.key, timer.key),
-            eq(timers.lockedBy, workerId),
+            eq(timers.lockedBy, token),
           ),
         ),
     );
   }
 
-  private async deliver(message: OutboxMessage): Promise<void> {
-    const { database, workerId, clock } = this.options;
+  private async deliver(message: OutboxMessage, token: string): Promise<void> {
     const result = await this.send(message);
+    const now = this.options.clock.now();
     const maxAttempts = this.options.maxSendAttempts ?? 20;
-    const mine = and(eq(outbox.id, message.id), eq(outbox.lockedBy, workerId));
-    const now = clock.now();
-    await database.inWorkspace(message.workspaceId, async (tx) => {
-      if (result.ok) {
-        await tx
-          .update(outbox)
-          .set({ status: 'sent', sentAt: SQL_NOW(now), lockedBy: null, lockedUntil: null, lastError: null })
-          .where(mine);
-        this.options.observe?.({ type: 'message.sent', channel: message.channel });
-      } else if (result.retryable && message.attempts < maxAttempts) {
-        const delayMs = result.retryAfterMs ?? retryDelayMs(message.attempts, this.random());
-        await tx
-          .update(outbox)
-          .set({
-            nextAttemptAt: sql`${SQL_NOW(now)} + make_interval(secs => ${delayMs / 1000})`,
-            lockedBy: null,
-            lockedUntil: null,
-            lastError: result.error.slice(0, 2000),
-          })
-          .where(mine);
-        this.options.observe?.({ type: 'message.retry', channel: message.channel });
-      } else {
-        await tx
-          .update(outbox)
-          .set({ status: 'dead', lockedBy: null, lockedUntil: null, lastError: result.error.slice(0, 2000) })
-          .where(mine);
-        this.options.observe?.({ type: 'message.dead', channel: message.channel });
-      }
-    });
+    let event: WorkerEvent['type'];
+    let fields: PgUpdateSetSource<typeof outbox>;
+    if (result.ok) {
+      event = 'message.sent';
+      fields = { status: 'sent', sentAt: sqlNow(now), lastError: null };
+    } else if (result.retryable && message.attempts < maxAttempts) {
+      const delayMs = result.retryAfterMs ?? retryDelayMs(message.attempts, this.random());
+      event = 'message.retry';
+      fields = {
+        nextAttemptAt: sql`${sqlNow(now)} + make_interval(secs => ${delayMs / 1000})`,
+        lastError: result.error.slice(0, 2000),
+      };
+    } else {
+      event = 'message.dead';
+      fields = { status: 'dead', lastError: result.error.slice(0, 2000) };
+    }
+    await this.options.database.inWorkspace(message.workspaceId, (tx) =>
+      tx
+        .update(outbox)
+        .set({ ...fields, lockedBy: null, lockedUntil: null })
+        .where(and(eq(outbox.id, message.id), eq(outbox.lockedBy, token))),
+    );
+    this.options.observe?.({ type: event, channel: message.channel });
   }
 
   private async send(message: OutboxMessage): Promise<SendResult> {
     const sender = this.options.senders?.[message.channel];
+    // Retryable: during a rolling upgrade an older worker may not know a channel a newer one added.
     if (!sender)
       return {
         ok: false,
-        retryable: false,
+        retryable: true,
         error: `no sender is configured for channel "${message.channel}"`,
       };
     const signal = AbortSignal.timeout(this.options.sendTimeoutMs ?? 30_000);
@@ -215,20 +227,30 @@ export class Worker {
     }
   }
 
+  /** Hands back the rows of a batch token, or of every batch when given the worker id. Never throws. */
+  private async release(lockToken: string): Promise<void> {
+    try {
+      await this.options.database.db.execute(sql`select opsbook_release_leases(${lockToken})`);
+    } catch (err) {
+      this.log.warn({ err, lockToken }, 'could not hand back leases; they lapse on their own');
+    }
+  }
+
   private random(): number {
     return (this.options.random ?? Math.random)();
   }
 
-  /** Pushes the lease of everything this worker holds. Never throws: a failed beat is retried next time. */
+  /** Pushes the lease of the batch in hand. Never throws: a failed beat is retried next time. */
   async heartbeat(): Promise<void> {
-    const { database, workerId, leaseSeconds, clock } = this.options;
-    const now = clock.now();
+    const { database, leaseSeconds, clock } = this.options;
+    const token = this.batchToken;
+    if (!token) return;
     try {
       await database.db.execute(
-        sql`select opsbook_extend_leases(${workerId}, ${leaseSeconds}, ${now ? now.toISOString() : null}::timestamptz)`,
+        sql`select opsbook_extend_leases(${token}, ${leaseSeconds}, ${sqlInstant(clock.now())})`,
       );
     } catch (err) {
-      this.log.warn({ err, workerId }, 'lease heartbeat failed');
+      this.log.warn({ err, token }, 'lease heartbeat failed');
     }
   }
 
@@ -290,11 +312,7 @@ export class Worker {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.loopDone;
     await this.unlisten?.().catch(() => undefined);
-    try {
-      await this.options.database.db.execute(sql`select opsbook_release_leases(${this.options.workerId})`);
-    } catch (err) {
-      this.log.warn({ err }, 'could not release leases; they lapse on their own');
-    }
+    await this.release(this.options.workerId);
     this.running = false;
   }
 }

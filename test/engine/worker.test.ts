@@ -110,35 +110,101 @@ for (const engine of ENGINES) {
       expect((await firings('t:orphan')).length).toBe(1);
     });
 
-    it('keeps the lease of a live worker that heartbeats', async () => {
-      await schedule('t:held', 0);
-      await database.db.execute(
-        sql`select * from opsbook_claim_timers('wrk_slow', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
-      );
-      const slow = worker('wrk_slow');
-      const other = worker('wrk_other');
-      for (let i = 0; i < 5; i++) {
-        clock.advance((LEASE_S * 1000) / 2);
-        await slow.heartbeat();
-        expect((await other.runOnce()).timers).toBe(0);
-      }
-      expect((await timerRow('t:held'))?.lockedBy).toBe('wrk_slow');
-      await database.db.execute(sql`select opsbook_release_leases('wrk_slow')`);
-      expect((await other.runOnce()).timers).toBe(1);
-    });
-
-    it('does not fire a timer that was rescheduled after it was claimed', async () => {
-      await schedule('t:moved', 0);
-      await database.db.execute(
-        sql`select * from opsbook_claim_timers('wrk_c', 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
-      );
-      await schedule('t:moved', 3_600_000); // re-targeted while wrk_c holds it
-      const w = worker('wrk_c');
-      clock.advance(LEASE_S * 1000);
-      expect((await w.runOnce()).timers).toBe(0);
+    it('does not fire a timer rescheduled by an earlier timer of the same batch', async () => {
+      await schedule('t:first', 0, 'moves-second');
+      await schedule('t:second', 0);
+      const movesSecond: TimerHandler = async (tx, timer) => {
+        await recordFiring(tx, timer);
+        const runAt = new Date(clock.now().getTime() + 3_600_000);
+        await scheduleTimer(tx, ws, { key: 't:second', kind: 'record', subject: 't:second', runAt });
+      };
+      const w = worker('wrk_c', { timerHandlers: { record: recordFiring, 'moves-second': movesSecond } });
+      expect((await w.runOnce()).timers).toBe(2); // both handled: the first fired, the second found moved
+      expect((await firings('t:second')).length).toBe(0);
+      expect((await timerRow('t:second'))?.lockedBy).toBeNull();
       clock.advance(3_600_000);
       expect((await w.runOnce()).timers).toBe(1);
-      expect((await firings('t:moved')).length).toBe(1);
+      expect((await firings('t:second')).length).toBe(1);
+    });
+
+    it('lets a handler schedule its own key again, whatever the mode', async () => {
+      const recurring: TimerHandler = async (tx, timer) => {
+        await recordFiring(tx, timer);
+        const runAt = new Date(clock.now().getTime() + 60_000);
+        await scheduleTimer(tx, ws, {
+          key: timer.key,
+          kind: 'recurring',
+          subject: timer.subject,
+          runAt,
+          mode: 'keep-earliest',
+        });
+      };
+      await schedule('t:recurring', 0, 'recurring');
+      const w = worker('wrk_r', { timerHandlers: { recurring } });
+      for (let i = 0; i < 3; i++) {
+        expect((await w.runOnce()).timers).toBe(1);
+        clock.advance(60_000);
+      }
+      expect((await firings('t:recurring')).length).toBe(3);
+      expect(await timerRow('t:recurring')).toMatchObject({ lockedBy: null });
+      await database.inWorkspace(ws, (tx) => tx.delete(timers).where(eq(timers.key, 't:recurring')));
+    });
+
+    it('heartbeats only the batch in hand, and hands back by worker id every batch of its own', async () => {
+      const claim = (token: string) =>
+        database.db.execute(
+          sql`select * from opsbook_claim_timers(${token}, 10, ${LEASE_S}, ${clock.now().toISOString()}::timestamptz)`,
+        );
+      await schedule('t:abandoned', 0);
+      await claim('wrk_h:1');
+      const claimedAt = clock.now().getTime();
+      clock.advance(LEASE_S * 500);
+      await worker('wrk_h').heartbeat(); // nothing in hand: the abandoned batch is not kept alive
+      expect((await timerRow('t:abandoned'))?.lockedUntil).toEqual(new Date(claimedAt + LEASE_S * 1000));
+      await schedule('t:other', 0);
+      await claim('wrk_h2:1');
+      await database.db.execute(sql`select opsbook_release_leases('wrk_h')`);
+      expect((await timerRow('t:abandoned'))?.lockedBy).toBeNull();
+      expect((await timerRow('t:other'))?.lockedBy).toBe('wrk_h2:1'); // a prefix of the id, not of the token
+      await database.db.execute(sql`select opsbook_release_leases('wrk_h2')`);
+      expect((await worker('wrk_z').runOnce()).timers).toBe(2);
+    });
+
+    it('on stop, finishes the timer in hand and hands back the rest of its batch at once', async () => {
+      let entered!: () => void;
+      const inHandler = new Promise<void>((resolve) => (entered = resolve));
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const slow: TimerHandler = async (tx, timer) => {
+        entered();
+        await gate;
+        await recordFiring(tx, timer);
+      };
+      const past = new Date(Date.now() - 60_000);
+      await database.inWorkspace(ws, async (tx) => {
+        for (const key of ['t:stop1', 't:stop2', 't:stop3']) {
+          await scheduleTimer(tx, ws, { key, kind: 'slow', subject: 't:stop', runAt: past });
+        }
+      });
+      const live = worker('wrk_stop', {
+        clock: databaseClock,
+        pollIntervalMs: 600_000,
+        timerHandlers: { slow },
+      });
+      await live.start();
+      await inHandler;
+      const stopped = live.stop();
+      openGate();
+      await stopped;
+      expect((await firings('t:stop')).length).toBe(1);
+      const rest = await database.inWorkspace(ws, (tx) =>
+        tx.select().from(timers).where(eq(timers.subject, 't:stop')),
+      );
+      expect(rest.map((t) => ({ lockedBy: t.lockedBy, attempts: t.attempts }))).toEqual([
+        { lockedBy: null, attempts: 0 },
+        { lockedBy: null, attempts: 0 },
+      ]);
+      await database.inWorkspace(ws, (tx) => tx.delete(timers).where(eq(timers.subject, 't:stop')));
     });
 
     it('sends recorded messages, retries retryable failures (honouring Retry-After) and gives up on others', async () => {
@@ -180,11 +246,12 @@ for (const engine of ENGINES) {
         'm:ok': 'sent',
         'm:retry': 'pending',
         'm:gone': 'dead',
-        'm:nochannel': 'dead',
+        'm:nochannel': 'pending', // retried: a newer worker may know the channel
       });
-      clock.advance(119_000);
-      expect((await w.runOnce()).messages).toBe(0);
-      clock.advance(1_000);
+      clock.advance(119_000); // only the unknown channel's back-off (3.75 s) has passed
+      expect((await w.runOnce()).messages).toBe(1);
+      expect((await status())['m:retry']).toBe('pending');
+      clock.advance(1_000); // Retry-After: 120 s
       expect((await w.runOnce()).messages).toBe(1);
       expect((await status())['m:retry']).toBe('sent');
       expect(sent.sort()).toEqual(['m:gone', 'm:ok', 'm:retry', 'm:retry']);

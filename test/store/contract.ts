@@ -10,7 +10,7 @@ import { cancelTimer, claimDueTimers, scheduleTimer } from '../../src/engine/tim
 import type { Database } from '../../src/store/database.js';
 import { rowsOf } from '../../src/store/database.js';
 import { migrationStatus } from '../../src/store/migrate.js';
-import { memberships, outbox, timelineEvents, timers, workspaces } from '../../src/store/schema.js';
+import { memberships, outbox, timelineEvents, timers, users, workspaces } from '../../src/store/schema.js';
 import type { EngineUnderTest, OpenedDatabase } from '../support/databases.js';
 import { createWorkspace } from '../support/fixtures.js';
 
@@ -141,6 +141,44 @@ export function runStoreContract(engine: EngineUnderTest): void {
       expect(deleted).toEqual([]);
       const bTimers = await database.inWorkspace(b, (tx) => tx.select().from(timers));
       expect(bTimers.map((t) => t.runAt)).toEqual([at(10)]);
+    });
+
+    it('lets a member read, but never change, their rows of another workspace', async () => {
+      const userId = `usr_contract_${engine.name}`;
+      await database.db
+        .insert(users)
+        .values({ id: userId, email: `${userId}@example.com`, name: 'Member of A and B' });
+      for (const ws of [a, b]) {
+        await database.inWorkspace(ws, (tx) =>
+          tx.insert(memberships).values({ workspaceId: ws, userId, role: 'agent' }),
+        );
+      }
+      const seen = await database.transaction(
+        async (tx) => ({
+          memberships: (await tx.select().from(memberships)).map((m) => m.workspaceId).sort(),
+          workspaces: (await tx.select().from(workspaces)).map((w) => w.id).sort(),
+        }),
+        { userId },
+      );
+      expect(seen).toEqual({ memberships: [a, b].sort(), workspaces: [a, b].sort() });
+      const changed = await database.inWorkspace(
+        a,
+        async (tx) => ({
+          deleted: (await tx.delete(memberships).where(eq(memberships.userId, userId)).returning()).map(
+            (m) => m.workspaceId,
+          ),
+          renamed: (
+            await tx.update(workspaces).set({ name: 'hijacked' }).where(eq(workspaces.id, b)).returning()
+          ).length,
+        }),
+        { userId },
+      );
+      expect(changed).toEqual({ deleted: [a], renamed: 0 });
+      const inB = await database.inWorkspace(b, async (tx) => ({
+        members: (await tx.select().from(memberships)).map((m) => m.userId),
+        name: (await tx.select().from(workspaces))[0]?.name,
+      }));
+      expect(inB).toEqual({ members: [userId], name: 'B' });
     });
 
     it('keeps the timeline append-only, even for rows of the own workspace', async () => {

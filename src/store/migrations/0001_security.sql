@@ -43,19 +43,22 @@ ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE workspaces FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
--- A workspace row is visible inside its own transactions and to its members (to list "my workspaces").
+-- A workspace row is changed only inside its own transactions; its members may also read it (to list
+-- "my workspaces"). Permissive policies OR together per command, so the member clause is SELECT-only.
 CREATE POLICY workspaces_tenant ON workspaces
-  USING (id = opsbook_workspace()
-         OR id IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = opsbook_user()))
-  WITH CHECK (id = opsbook_workspace());
+  USING (id = opsbook_workspace()) WITH CHECK (id = opsbook_workspace());
+--> statement-breakpoint
+CREATE POLICY workspaces_member_read ON workspaces FOR SELECT
+  USING (id IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = opsbook_user()));
 --> statement-breakpoint
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 CREATE POLICY memberships_tenant ON memberships
-  USING (workspace_id = opsbook_workspace() OR user_id = opsbook_user())
-  WITH CHECK (workspace_id = opsbook_workspace());
+  USING (workspace_id = opsbook_workspace()) WITH CHECK (workspace_id = opsbook_workspace());
+--> statement-breakpoint
+CREATE POLICY memberships_own_read ON memberships FOR SELECT USING (user_id = opsbook_user());
 --> statement-breakpoint
 ALTER TABLE timeline_events ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
@@ -148,7 +151,8 @@ RETURNS SETOF outbox LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_
   RETURNING o.*;
 $$;
 --> statement-breakpoint
--- Heartbeat: push the lease of everything this worker holds; returns how many rows it still holds.
+-- Heartbeat: push the lease of the rows claimed under p_worker (a worker claims each batch under its own
+-- token, so rows of a batch it abandoned are not kept alive); returns how many rows that still is.
 CREATE FUNCTION opsbook_extend_leases(p_worker text, p_lease_seconds integer, p_now timestamptz)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE n integer; m integer;
@@ -162,16 +166,17 @@ BEGIN
   RETURN n + m;
 END $$;
 --> statement-breakpoint
--- Graceful shutdown: hand back everything this worker holds so others take it at once.
+-- Hand back what a batch token (or, given a worker id, every batch `<worker>:<n>` of it) holds, so others
+-- take it at once: at shutdown, and after a batch was cut short.
 CREATE FUNCTION opsbook_release_leases(p_worker text)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE n integer; m integer;
 BEGIN
   UPDATE timers SET locked_by = NULL, locked_until = NULL, attempts = greatest(attempts - 1, 0)
-   WHERE locked_by = p_worker;
+   WHERE locked_by = p_worker OR starts_with(locked_by, p_worker || ':');
   GET DIAGNOSTICS n = ROW_COUNT;
   UPDATE outbox SET locked_by = NULL, locked_until = NULL, attempts = greatest(attempts - 1, 0)
-   WHERE locked_by = p_worker AND status = 'pending';
+   WHERE (locked_by = p_worker OR starts_with(locked_by, p_worker || ':')) AND status = 'pending';
   GET DIAGNOSTICS m = ROW_COUNT;
   RETURN n + m;
 END $$;
