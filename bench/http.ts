@@ -75,7 +75,8 @@ export async function benchHttp(): Promise<void> {
   const engines: { name: string; url?: string; drop?: () => Promise<void> }[] = [{ name: 'pglite' }];
   if (postgresAvailable) {
     const db = await createPostgresDatabase();
-    engines.push({ name: 'postgres', url: db.url, drop: db.drop });
+    await db.migrate();
+    engines.push({ name: 'postgres', url: db.appUrl, drop: db.drop });
   } else {
     console.log(`postgres${postgresSkipReason}`);
   }

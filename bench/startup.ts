@@ -129,8 +129,10 @@ export async function benchStartup(): Promise<void> {
   if (postgresAvailable) {
     const db = await createPostgresDatabase();
     try {
-      await startOnce(dataDir, false, { DATABASE_URL: db.url }); // migrate and load the demo first
-      const pg = await startOnce(dataDir, true, { DATABASE_URL: db.url });
+      const env = { DATABASE_URL: db.appUrl, OPSBOOK_MIGRATION_DATABASE_URL: db.url, OPSBOOK_DEMO: 'true' };
+      await db.migrate(); // creates the unprivileged login the docs recommend
+      await startOnce(dataDir, false, env); // load the demo first
+      const pg = await startOnce(dataDir, true, env);
       console.log(
         `| on PostgreSQL (DATABASE_URL): warm start / idle RSS of the server process | ${fmt(pg.readyMs)} ms / ${fmt(pg.rssMb!)} MB | — |`,
       );

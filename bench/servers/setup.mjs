@@ -1,5 +1,6 @@
-// Shared set-up of both benchmark servers: the same database, demo data and signed-in session, made with
-// Opsbook's own (built) code, so the two servers differ only in how they answer a request.
+// Shared set-up of both benchmark servers: the same database (PostgreSQL is migrated by the parent, which
+// passes the application's login), demo data and signed-in session, made with Opsbook's own (built) code,
+// so the two servers differ only in how they answer a request.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { openPostgres } from '../../dist/store/postgres.js';
 
 export async function setUp(url) {
   const database = url
-    ? await openPostgres({ url, poolMax: 10 })
+    ? await openPostgres({ url, poolMax: 10, migrate: false })
     : await openPglite({ dataDir: mkdtempSync(join(tmpdir(), 'opsbook-bench-')) });
   await loadDemo(database, new Date());
   const policy = { idleMinutes: 720, maxDays: 14 };

@@ -2,6 +2,7 @@
  * The one error handler: every failure leaves as `application/problem+json` (RFC 9457) with an `OPS_*`
  * code from the catalog. Internal messages never reach the client; they go to the log with the request id.
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, FieldError } from '../errors/catalog.js';
@@ -142,8 +143,45 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     request.log.warn({ err: error }, 'database unavailable');
     return problemOf('OPS_DATABASE_UNAVAILABLE', instance);
   }
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode === 404)
-    return problemOf('OPS_ROUTE_NOT_FOUND', instance);
+  const status = fastifyError.statusCode;
+  if (status === 404) return problemOf('OPS_ROUTE_NOT_FOUND', instance);
+  // Another client error raised by the framework itself (its messages name no internals).
+  if (typeof status === 'number' && status >= 400 && status < 500 && fastifyError.code?.startsWith('FST_')) {
+    return problemOf('OPS_BAD_REQUEST', instance, fastifyError.message);
+  }
   request.log.error({ err: error }, 'unhandled error');
   return problemOf('OPS_INTERNAL', instance);
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (garbage, oversized headers, a
+ * request that took too long to arrive) with a problem document too, then closes the connection.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'OPS_REQUEST_TIMEOUT'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'OPS_HEADERS_TOO_LARGE'
+        : 'OPS_BAD_REQUEST';
+  const detail =
+    code === 'OPS_BAD_REQUEST'
+      ? `The HTTP request could not be parsed (${err.code ?? 'unknown'}).`
+      : undefined;
+  const problem = problemOf(code, 'connection', detail);
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${REASONS[problem.status] ?? 'Error'}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -130,12 +130,21 @@ function reportFailure(name: string, err: unknown): number {
     return err.code === 'OPS_CONFIG_INVALID' ? EXIT.usage : EXIT.finding;
   }
   const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    process.stderr.write(
+      `opsbook ${name}: cannot listen: ${(err as Error).message}. Set PORT (or HOST) to a free address.\n`,
+    );
+    return EXIT.finding;
+  }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {
     process.stderr.write(
       `opsbook ${name}: cannot reach the database (${code}: ${(err as Error).message}). Check DATABASE_URL and that PostgreSQL is running.\n`,
     );
     return EXIT.finding;
   }
-  process.stderr.write(`opsbook ${name}: ${(err as Error).stack ?? String(err)}\n`);
+  const cause = (err as { cause?: Error }).cause;
+  process.stderr.write(
+    `opsbook ${name}: ${(err as Error).stack ?? String(err)}\n${cause ? `Caused by: ${cause.message}\n` : ''}`,
+  );
   return EXIT.finding;
 }

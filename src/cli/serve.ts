@@ -3,6 +3,7 @@
  * worker, and shuts down gracefully on SIGTERM/SIGINT: stop accepting, finish in-flight requests and the
  * work item in hand, hand back leases, close the database.
  */
+import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
 import { createMetrics } from '../api/metrics.js';
@@ -38,56 +39,64 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
   const database = await openDatabase(config, {
     onError: (err) => logger.error({ err }, 'database connection error'),
   });
+  if (database.engine === 'postgres' && database.loginCanBypassRls) {
+    logger.warn(
+      'DATABASE_URL logs in as a superuser or BYPASSRLS role: queries run as opsbook_app, but injected SQL could switch back. Give the application its own login (docs/operations.md) and keep this one in OPSBOOK_MIGRATION_DATABASE_URL.',
+    );
+  }
   const metrics = createMetrics();
   const lifecycle = { shuttingDown: false };
-  const logins = config.loadDemo && role !== 'worker' ? await loadDemo(database, new Date()) : [];
-  let url: string | null = null;
-  const app =
-    role === 'worker'
-      ? null
-      : await buildApp({
-          config,
-          database,
-          metrics,
-          logger,
-          webRoot: WEB_ROOT,
-          version: packageVersion(),
-          now: () => new Date(),
-          lifecycle,
-        });
-  if (app) {
-    await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    url =
-      config.publicUrl === `http://localhost:${config.port}` ? `http://localhost:${port}` : config.publicUrl;
-  }
-  const worker =
-    role === 'api'
-      ? null
-      : new Worker({
-          database,
-          workerId: newId('wrk', Date.now()),
-          clock: databaseClock,
-          leaseSeconds: config.leaseSeconds,
-          pollIntervalMs: config.pollIntervalMs,
-          batchSize: config.workerBatchSize,
-          log: logger,
-          observe: (event) => metrics.observeWorker(event),
-        });
-  await worker?.start();
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      lifecycle.shuttingDown = true;
-      await app?.close();
-      await worker?.stop();
-      await database.close();
-    })();
-    return stopping;
+  let app: FastifyInstance | null = null;
+  let worker: Worker | null = null;
+  const stopAll = async (drainMs: number) => {
+    lifecycle.shuttingDown = true; // /readyz answers 503 from now on
+    if (app && drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+    await app?.close(); // stops accepting, waits for in-flight requests
+    await worker?.stop(); // finishes the item in hand, hands back leases
+    await database.close();
   };
-  return { url, database, logins, stop };
+  try {
+    const logins = config.loadDemo && role !== 'worker' ? await loadDemo(database, new Date()) : [];
+    let url: string | null = null;
+    if (role !== 'worker') {
+      app = await buildApp({
+        config,
+        database,
+        metrics,
+        logger,
+        webRoot: WEB_ROOT,
+        version: packageVersion(),
+        now: () => new Date(),
+        lifecycle,
+      });
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url =
+        config.publicUrl === `http://localhost:${config.port}`
+          ? `http://localhost:${port}`
+          : config.publicUrl;
+    }
+    if (role !== 'api') {
+      worker = new Worker({
+        database,
+        workerId: newId('wrk', Date.now()),
+        clock: databaseClock,
+        leaseSeconds: config.leaseSeconds,
+        pollIntervalMs: config.pollIntervalMs,
+        batchSize: config.workerBatchSize,
+        log: logger,
+        observe: (event) => metrics.observeWorker(event),
+      });
+      await worker.start();
+    }
+    let stopping: Promise<void> | undefined;
+    return { url, database, logins, stop: () => (stopping ??= stopAll(config.shutdownDrainMs)) };
+  } catch (err) {
+    // A port in use or a failed demo load: release what was opened so the process can exit at once.
+    await stopAll(0).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Runs until SIGTERM/SIGINT, then shuts down within the configured time. */

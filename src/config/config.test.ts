@@ -59,6 +59,23 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('OPSBOOK_LEASE_SECONDS'))).toMatch(/got "1"/);
   });
 
+  it('loads the demo by default only on the embedded database', () => {
+    expect(loadConfig({}).loadDemo).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/ops' }).loadDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/ops', OPSBOOK_DEMO: 'true' }).loadDemo).toBe(true);
+    expect(loadConfig({ OPSBOOK_DEMO: 'false' }).loadDemo).toBe(false);
+  });
+
+  it('never repeats a database password in an error', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'mysql://app:s3cret@db/ops',
+      OPSBOOK_MIGRATION_DATABASE_URL: 'http://owner:t0p@db',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).not.toMatch(/s3cret|t0p/);
+    expect(problems[0]).toContain('mysql://app:***@db/ops');
+  });
+
   it('treats "≥ 1024" as inclusive for the body limit', () => {
     expect(problemsOf({ OPSBOOK_BODY_LIMIT_BYTES: '1024' })).toEqual([]);
     expect(problemsOf({ OPSBOOK_BODY_LIMIT_BYTES: '1023' })).toHaveLength(1);

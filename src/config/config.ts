@@ -18,6 +18,7 @@ export interface Config {
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  readonly migrationDatabaseUrl: string | undefined;
   readonly databasePoolMax: number;
   readonly embeddedSharedBuffersMb: number;
   readonly role: ProcessRole;
@@ -27,6 +28,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly connectionTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly shutdownDrainMs: number;
   readonly leaseSeconds: number;
   readonly pollIntervalMs: number;
   readonly workerBatchSize: number;
@@ -81,7 +83,17 @@ export const SETTINGS: readonly Setting[] = [
     key: 'databaseUrl',
     env: 'DATABASE_URL',
     default: '',
-    help: 'A `postgres://` URL: use this PostgreSQL server instead of the embedded database.',
+    help: 'A `postgres://` URL: use this PostgreSQL server instead of the embedded database. Its user should be a login that is a member of `opsbook_app` and neither superuser nor BYPASSRLS (see docs/operations.md).',
+    schema: z.union([
+      z.literal(''),
+      z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
+    ]),
+  },
+  {
+    key: 'migrationDatabaseUrl',
+    env: 'OPSBOOK_MIGRATION_DATABASE_URL',
+    default: '',
+    help: 'A `postgres://` URL of the schema owner, used only to apply migrations; defaults to `DATABASE_URL`.',
     schema: z.union([
       z.literal(''),
       z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
@@ -118,9 +130,9 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'loadDemo',
     env: 'OPSBOOK_DEMO',
-    default: 'true',
-    help: 'Load the five demo workspaces and their logins at start-up (idempotent).',
-    schema: bool,
+    default: 'auto',
+    help: 'Load the five demo workspaces and their logins (published password!) at start-up; idempotent. `auto`: only on the embedded database, never on a `DATABASE_URL` server unless set to `true`.',
+    schema: z.union([z.literal('auto'), bool]),
   },
   {
     key: 'bodyLimitBytes',
@@ -149,6 +161,13 @@ export const SETTINGS: readonly Setting[] = [
     default: '10000',
     help: 'On SIGTERM/SIGINT, most time to finish in-flight work before exiting anyway.',
     schema: int(100, 600_000),
+  },
+  {
+    key: 'shutdownDrainMs',
+    env: 'OPSBOOK_SHUTDOWN_DRAIN_MS',
+    default: '0',
+    help: 'On SIGTERM/SIGINT, how long `/readyz` answers 503 while requests are still served, so a load balancer stops sending new ones (e.g. 5000 behind one).',
+    schema: int(0, 600_000),
   },
   {
     key: 'leaseSeconds',
@@ -197,6 +216,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`: passwords never reach logs or errors. */
+export function redactPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
 
 /** Reads the optional JSON file named by OPSBOOK_CONFIG: keys are the environment variables' names. */
 function readConfigFile(path: string, problems: string[]): Record<string, string> {
@@ -248,15 +272,24 @@ export function loadConfig(env: Env, cwd = '.'): Config {
       values[setting.key] = result.data;
     } else {
       const why = result.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${setting.env}: ${why} (got "${raw}"). ${setting.help} Default: "${setting.default}".`);
+      const shown = setting.env.endsWith('URL') ? redactPassword(raw) : raw;
+      problems.push(
+        `${setting.env}: ${why} (got "${shown}"). ${setting.help} Default: "${setting.default}".`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const port = values.port as number;
+  const databaseUrl = (values.databaseUrl as string) || undefined;
   return Object.freeze({
-    ...(values as Omit<Config, 'publicUrl' | 'databaseUrl' | 'dataDir'>),
+    ...(values as Omit<
+      Config,
+      'publicUrl' | 'databaseUrl' | 'migrationDatabaseUrl' | 'dataDir' | 'loadDemo'
+    >),
     publicUrl: (values.publicUrl as string) || `http://localhost:${port}`,
-    databaseUrl: (values.databaseUrl as string) || undefined,
+    databaseUrl,
+    migrationDatabaseUrl: (values.migrationDatabaseUrl as string) || undefined,
+    loadDemo: values.loadDemo === 'auto' ? databaseUrl === undefined : (values.loadDemo as boolean),
     dataDir: resolve(cwd, values.dataDir as string),
   });
 }

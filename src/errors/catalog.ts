@@ -17,6 +17,18 @@ export const ERRORS = {
     retryable: false,
     hint: 'Correct each field listed in `errors` and send the request again.',
   },
+  OPS_BAD_REQUEST: {
+    status: 400,
+    title: 'The request is malformed',
+    retryable: false,
+    hint: 'The detail says what could not be read (the URL, a header, the HTTP framing); fix it and send again.',
+  },
+  OPS_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'The request headers are too large',
+    retryable: false,
+    hint: 'Send fewer or smaller headers (large cookies from other apps on the same host are a common cause).',
+  },
   OPS_MALFORMED_JSON: {
     status: 400,
     title: 'The body is not valid JSON',

@@ -23,6 +23,12 @@ export interface TxContext {
 
 export interface Database {
   readonly engine: Engine;
+  /**
+   * Whether the login behind the connections could leave `opsbook_app` (SET ROLE) for a role that
+   * bypasses row-level security. Always true on PGlite (its only user is a superuser; the process owns
+   * the data folder anyway); on PostgreSQL true only when DATABASE_URL names a superuser or BYPASSRLS login.
+   */
+  readonly loginCanBypassRls: boolean;
   /** The Drizzle handle, running as opsbook_app with no workspace set: tenant tables read empty. */
   readonly db: Db;
   /**

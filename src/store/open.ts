@@ -5,13 +5,17 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'embeddedSharedBuffersMb'>,
+  config: Pick<
+    Config,
+    'databaseUrl' | 'migrationDatabaseUrl' | 'dataDir' | 'databasePoolMax' | 'embeddedSharedBuffersMb'
+  >,
   options: { migrate?: boolean; onError?: (err: Error) => void } = {},
 ): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (config.databaseUrl) {
     return openPostgres({
       url: config.databaseUrl,
+      migrationUrl: config.migrationDatabaseUrl,
       poolMax: config.databasePoolMax,
       migrate,
       onError: options.onError,

@@ -6,7 +6,8 @@
  *
  * One process owns a data folder: a lock file with our pid refuses a second live owner.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -26,39 +27,83 @@ export interface PgliteOptions {
   readonly sharedBuffersMb?: number;
 }
 
-function isAlive(pid: number): boolean {
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  /** The process's start time in clock ticks since boot (/proc), telling a reused pid from its owner. */
+  readonly started: string | null;
+}
+
+function processStarted(pid: number): string | null {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(owner: LockOwner): boolean {
+  try {
+    process.kill(owner.pid, 0);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStarted(owner.pid);
+  return owner.started === null || started === null || started === owner.started;
+}
+
+function readOwner(lockFile: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(lockFile, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? owner : null;
+  } catch {
+    return null;
   }
 }
 
 const openHere = new Set<string>();
 
-/** Takes the folder's lock, or throws OPS_DATA_DIR_LOCKED naming the live owner. Returns its release. */
+/**
+ * Takes the folder's lock: the lock file is created exclusively and names its owner (host, pid, process
+ * start time). A lock whose owner is gone from this host is stale and taken over; a live owner, or one on
+ * another host (a shared volume), is refused with OPS_DATA_DIR_LOCKED. Returns the release.
+ */
 function lockDataDir(dataDir: string): () => void {
-  if (openHere.has(dataDir)) {
-    throw new OpsError('OPS_DATA_DIR_LOCKED', `The data folder ${dataDir} is already open in this process.`);
-  }
+  const locked = (detail: string) => new OpsError('OPS_DATA_DIR_LOCKED', detail);
+  if (openHere.has(dataDir)) throw locked(`The data folder ${dataDir} is already open in this process.`);
   mkdirSync(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'opsbook.lock');
-  let owner = NaN;
-  try {
-    owner = Number(readFileSync(lockFile, 'utf8').trim());
-  } catch {
-    // no lock file: the folder is free
-  }
-  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-    throw new OpsError('OPS_DATA_DIR_LOCKED', `The data folder ${dataDir} is used by process ${owner}.`);
-  }
-  writeFileSync(lockFile, String(process.pid));
-  openHere.add(dataDir);
-  return () => {
-    openHere.delete(dataDir);
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: processStarted(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // Written aside, then linked into place: link() fails if the lock exists, and a lock that exists is
+    // never half-written.
+    const draft = `${lockFile}.${process.pid}`;
+    writeFileSync(draft, JSON.stringify(me));
+    try {
+      linkSync(draft, lockFile);
+      openHere.add(dataDir);
+      return () => {
+        openHere.delete(dataDir);
+        if (readOwner(lockFile)?.pid === me.pid) rmSync(lockFile, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(draft, { force: true });
+    }
+    const owner = readOwner(lockFile);
+    if (owner && owner.host !== me.host) {
+      throw locked(
+        `The data folder ${dataDir} is locked by process ${owner.pid} on host "${owner.host}". If that host no longer runs Opsbook, delete ${lockFile}.`,
+      );
+    }
+    if (owner && isRunning(owner))
+      throw locked(`The data folder ${dataDir} is used by process ${owner.pid}.`);
+    // The owner is gone from this host (or the file is not ours to read): take it over.
     rmSync(lockFile, { force: true });
-  };
+  }
+  throw locked(`Could not take the lock ${lockFile}: another process keeps taking it.`);
 }
 
 /** Opens (and by default migrates) an embedded database. */
@@ -91,6 +136,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     engine: 'pglite',
+    loginCanBypassRls: true,
     db,
     ...scopedTransactions(db),
     async listen(channel, onNotify) {

@@ -34,15 +34,17 @@ describe('sessions', () => {
     }
   });
 
-  it('refuses a sign-in posted from another site', async () => {
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/sign-in',
-      headers: { origin: 'https://evil.example' },
-      payload: { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD },
-    });
-    expect(r.statusCode).toBe(403);
-    expect(r.json()).toMatchObject({ code: 'OPS_CSRF' });
+  it('refuses a sign-in posted from another site, or from an opaque "null" origin', async () => {
+    for (const origin of ['https://evil.example', 'null']) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        headers: { origin },
+        payload: { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD },
+      });
+      expect(r.statusCode).toBe(403);
+      expect(r.json()).toMatchObject({ code: 'OPS_CSRF' });
+    }
   });
 
   it('requires a session for /api/v1/me', async () => {
@@ -111,5 +113,18 @@ describe('sessions', () => {
       payload: { workspaceId: sofacover.id },
     });
     expect(switchTo.statusCode).toBe(404);
+  });
+});
+
+describe('isSameSite (login CSRF)', () => {
+  it('accepts no Origin, the public URL, and the Host the request was sent to; refuses others and "null"', async () => {
+    const { isSameSite } = await import('../../src/api/routes/auth.js');
+    const pub = 'https://ops.example.com';
+    expect(isSameSite(undefined, 'x', pub)).toBe(true);
+    expect(isSameSite('https://ops.example.com', '10.0.0.5:3000', pub)).toBe(true); // proxy rewrote Host
+    expect(isSameSite('http://localhost:3000', 'localhost:3000', pub)).toBe(true);
+    expect(isSameSite('https://evil.example', 'localhost:3000', pub)).toBe(false);
+    expect(isSameSite('null', 'localhost:3000', pub)).toBe(false);
+    expect(isSameSite('::not a url::', 'localhost:3000', pub)).toBe(false);
   });
 });

@@ -7,8 +7,18 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createPostgresDatabase, postgresAvailable, postgresSkipReason } from '../support/databases.js';
+import { enqueueMessage } from '../../src/engine/outbox.js';
+import { outbox } from '../../src/store/schema.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import {
+  PG_ADMIN_URL,
+  createPostgresDatabase,
+  postgresAvailable,
+  postgresSkipReason,
+} from '../support/databases.js';
+import { createWorkspace } from '../support/fixtures.js';
 
 const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' };
@@ -20,6 +30,16 @@ function run(args: string[], env: Record<string, string> = {}) {
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'opsbook-cli-'));
@@ -115,14 +135,38 @@ describe('opsbook CLI', () => {
 });
 
 describe.runIf(postgresAvailable)(`opsbook serve on PostgreSQL${postgresSkipReason}`, () => {
-  it('runs an api process and a worker process on one database', async () => {
-    const { url, drop } = await createPostgresDatabase();
-    const api = await startServe(['--role', 'api'], { DATABASE_URL: url });
-    const worker = await startServe(['--role', 'worker'], { DATABASE_URL: url });
+  it('runs an api process and a worker process on one database, each with the unprivileged login', async () => {
+    const db = await createPostgresDatabase();
+    // The operator's one-time step: a login of its own for the application, with no other rights.
+    const login = `opsbook_cli_${Date.now().toString(36)}`;
+    await adminQuery(`CREATE ROLE ${login} LOGIN NOSUPERUSER NOBYPASSRLS`);
+    const appUrl = new URL(db.appUrl);
+    appUrl.username = login;
+    const env = { DATABASE_URL: appUrl.toString(), OPSBOOK_MIGRATION_DATABASE_URL: db.url };
+    const migrated = run(['migrate'], env); // migrates as the owner and grants the login opsbook_app
+    expect(migrated.stderr).toBe('');
+    expect(migrated.code).toBe(0);
+    const api = await startServe(['--role', 'api'], env);
+    const worker = await startServe(['--role', 'worker'], { ...env, OPSBOOK_POLL_INTERVAL_MS: '100' });
     try {
       const ready = await fetch(`${api.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ engine: 'postgres' });
+      expect(api.stderr() + worker.stderr()).not.toContain('BYPASSRLS');
+      // The worker process claims work written by others: a message for a channel it does not know is
+      // tried and kept for retry, which shows in its attempts.
+      const owner = await openPostgres({ url: db.url, migrate: false });
+      const ws = await createWorkspace(owner);
+      await owner.inWorkspace(ws, (tx) =>
+        enqueueMessage(tx, ws, { idempotencyKey: 'cli:1', channel: 'pigeon', payload: {} }),
+      );
+      let attempts = 0;
+      for (let i = 0; i < 100 && attempts === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        attempts = (await owner.inWorkspace(ws, (tx) => tx.select().from(outbox)))[0]?.attempts ?? 0;
+      }
+      await owner.close();
+      expect(attempts).toBeGreaterThan(0);
       api.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
       expect(await api.exited).toBe(0);
@@ -130,7 +174,8 @@ describe.runIf(postgresAvailable)(`opsbook serve on PostgreSQL${postgresSkipReas
     } finally {
       api.child.kill('SIGKILL');
       worker.child.kill('SIGKILL');
-      await drop();
+      await db.drop();
+      await adminQuery(`DROP ROLE IF EXISTS ${login}`);
     }
   });
 });

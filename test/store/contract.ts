@@ -78,6 +78,20 @@ export function runStoreContract(engine: EngineUnderTest): void {
       expect(owned).toEqual([]);
     });
 
+    it('logs in, on PostgreSQL, as a role that cannot switch to one bypassing RLS', async () => {
+      const [login] = rowsOf<{ privileged: boolean }>(
+        await database.db.execute(
+          sql`select bool_or(rolsuper or rolbypassrls) as privileged from pg_roles where rolname = session_user`,
+        ),
+      );
+      // PGlite's single user is its superuser: the process owns the folder, and is the only client.
+      expect(login?.privileged).toBe(engine.name === 'pglite');
+      expect(database.loginCanBypassRls).toBe(engine.name === 'pglite');
+      if (engine.name === 'postgres') {
+        await expect(database.db.execute(sql`set role postgres`)).rejects.toThrow();
+      }
+    });
+
     it('enables and forces row-level security on every table with a workspace_id (S2)', async () => {
       const tables = rowsOf<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
         await database.db.execute(

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
-import { openPostgres } from '../../src/store/postgres.js';
+import { migratePostgres, openPostgres } from '../../src/store/postgres.js';
 
 export const PG_ADMIN_URL = process.env.OPSBOOK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -36,8 +36,19 @@ export const postgresSkipReason = probeError
   ? ` (skipped: no PostgreSQL at ${PG_ADMIN_URL}: ${probeError})`
   : '';
 
-/** Creates an empty database on the test server; returns its URL and a drop function. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+const APP_LOGIN = 'opsbook_test_login';
+
+/**
+ * Creates an empty database on the test server. `url` is the owner's (the admin's) URL, used to migrate;
+ * `appUrl` logs in as an unprivileged member of opsbook_app, as docs/operations.md tells operators to run
+ * the application. `migrate()` creates that login if needed and migrates, which grants it its role.
+ */
+export async function createPostgresDatabase(): Promise<{
+  url: string;
+  appUrl: string;
+  migrate: () => Promise<void>;
+  drop: () => Promise<void>;
+}> {
   const name = `opsbook_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -45,8 +56,24 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
+  const appUrl = new URL(url);
+  appUrl.username = APP_LOGIN;
+  appUrl.password = '';
   return {
     url: url.toString(),
+    appUrl: appUrl.toString(),
+    async migrate() {
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        // Roles are shared by the cluster: parallel test files may race to create it.
+        await c.query(`DO $$ BEGIN CREATE ROLE ${APP_LOGIN} LOGIN NOSUPERUSER NOBYPASSRLS;
+                       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+      } finally {
+        await c.end();
+      }
+      await migratePostgres(url.toString(), { grantTo: APP_LOGIN });
+    },
     async drop() {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
@@ -90,20 +117,21 @@ export const ENGINES: readonly EngineUnderTest[] = [
     available: postgresAvailable,
     title: `postgres${postgresSkipReason}`,
     async open() {
-      const { url, drop } = await createPostgresDatabase();
-      const database = await openPostgres({ url, poolMax: 5 });
+      const created = await createPostgresDatabase();
+      await created.migrate();
+      const database = await openPostgres({ url: created.appUrl, poolMax: 5, migrate: false });
       const others: Database[] = [];
       return {
         database,
         async second() {
-          const other = await openPostgres({ url, poolMax: 5, migrate: false });
+          const other = await openPostgres({ url: created.appUrl, poolMax: 5, migrate: false });
           others.push(other);
           return other;
         },
         async close() {
           await Promise.all(others.map((o) => o.close()));
           await database.close();
-          await drop();
+          await created.drop();
         },
       };
     },

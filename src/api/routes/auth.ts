@@ -16,6 +16,22 @@ const Me = z.object({
   workspaces: z.array(Workspace),
 });
 
+/**
+ * Login CSRF: a form posted from another site carries that site's Origin. Same-site means the Origin is
+ * absent (non-browser clients), equals OPSBOOK_PUBLIC_URL's origin (behind a proxy that rewrites Host),
+ * or names the Host the request was sent to. `Origin: null` (sandboxed or privacy-redirected) is refused.
+ */
+export function isSameSite(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  return parsed.origin === new URL(publicUrl).origin || (host !== undefined && parsed.host === host);
+}
+
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const secure = deps.config.publicUrl.startsWith('https://');
@@ -42,10 +58,9 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      // Login CSRF: a browser form posted from another site carries a foreign Origin.
-      const origin = request.headers.origin;
-      if (origin && new URL(origin).host !== request.headers.host)
+      if (!isSameSite(request.headers.origin, request.headers.host, deps.config.publicUrl)) {
         throw new OpsError('OPS_CSRF', 'Sign-in from another site is refused.');
+      }
       const result = await signIn(deps.database, request.body, sessionPolicy(deps), deps.now());
       if (!result) throw new OpsError('OPS_INVALID_CREDENTIALS');
       reply.setCookie(SESSION_COOKIE, result.token, {
