@@ -1,0 +1,40 @@
+/** Journeys: steps at offsets from a trigger, with conditions on facts, branches and exits. */
+import { z } from 'zod';
+import { Action } from './actions.js';
+import { Condition, Duration, Facts, Id, Quote, Recipient, Text } from './common.js';
+
+export const JourneyStep = z
+  .strictObject({
+    id: Id,
+    label: Text.optional(),
+    at: Duration.optional().describe('Offset from the trigger (`0`, `24h`, `7d`).'),
+    on: z
+      .strictObject({ event: Text, survey: z.string().optional() })
+      .optional()
+      .describe('Run on an event instead of at an offset (e.g. a survey answer).'),
+    owner: Recipient.optional(),
+    when: Condition.optional().describe('Run the actions only if this holds at that moment.'),
+    actions: z.array(Action).default([]),
+    branches: z
+      .array(
+        z.strictObject({ id: Id, when: Condition, actions: z.array(Action).min(1), quote: Quote.optional() }),
+      )
+      .optional()
+      .describe('Alternatives by condition (NPS 9-10 / 7-8 / 0-6); every matching branch runs.'),
+    quote: Quote.optional(),
+    facts: Facts.optional(),
+  })
+  .refine(
+    (s) => (s.at === undefined) !== (s.on === undefined),
+    'a step has exactly one of `at` (an offset) or `on` (an event)',
+  );
+
+export const Journey = z.strictObject({
+  id: Id,
+  label: Text,
+  trigger: z.strictObject({ event: Text, when: Condition.optional() }),
+  exitWhen: z.array(Condition).optional().describe('The journey stops for a subject as soon as one holds.'),
+  steps: z.array(JourneyStep).min(1),
+  quote: Quote.optional(),
+  facts: Facts.optional(),
+});
