@@ -20,9 +20,15 @@ function citedFacts(dir: string, seed: string): Set<number> {
   return cited;
 }
 
+const SEED_PACKS = ['shopsmart-pro', 'company-ops', 'sofacover-pro', 'pos-saas', 'smart-estate'];
+
 describe.runIf(seedsAvailable)(
   `seed facts in packs${seedsAvailable ? '' : ' (skipped: ../shared/seeds not found)'}`,
   () => {
+    it('holds only the seed packs, named after their SOPs', () => {
+      expect(packs.filter((id) => !SEED_PACKS.includes(id))).toEqual([]);
+    });
+
     for (const id of packs) {
       it(`${id}: validates and cites every fact of its seed`, () => {
         const pack = loadPackForTest(id);
