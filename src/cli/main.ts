@@ -10,6 +10,7 @@ import { packageVersion } from '../shared/paths.js';
 import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
 import { serveUntilSignalled } from './serve.js';
+import { validatePack } from './validate.js';
 
 export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
 
@@ -18,8 +19,14 @@ class UsageError extends Error {}
 interface Command {
   readonly summary: string;
   readonly usage: string;
+  /** Names of the positional arguments, all required; none when absent. */
+  readonly args?: readonly string[];
   readonly options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-  run(values: Record<string, string | boolean | undefined>, config: () => Config): Promise<number>;
+  run(
+    values: Record<string, string | boolean | undefined>,
+    config: () => Config,
+    args: readonly string[],
+  ): Promise<number>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -59,6 +66,20 @@ const COMMANDS: Record<string, Command> = {
       } finally {
         await database.close();
       }
+    },
+  },
+  validate: {
+    summary: 'Check a pack folder; print every problem with file:line:column. Exit 1 when invalid.',
+    usage: `opsbook validate <pack-dir> [--json]
+
+  <pack-dir>  the pack's folder: pack.yaml and the YAML files of its sections (tests/ is not read).
+  --json      print { ok, problems } or { ok, pack: { id, version, hash, … } } as JSON.`,
+    args: ['pack-dir'],
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, _config, [dir = '']) {
+      const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
+      const valid = await validatePack(dir, { json: values.json === true, color });
+      return valid ? EXIT.ok : EXIT.finding;
     },
   },
 };
@@ -108,12 +129,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${command.usage}\n`);
       return EXIT.ok;
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
+    checkPositionals(command.args ?? [], positionals);
     let config: Config | undefined;
-    return await command.run(values, () => (config ??= loadConfig(processEnv())));
+    return await command.run(values, () => (config ??= loadConfig(processEnv())), positionals);
   } catch (err) {
     return reportFailure(name, err);
   }
+}
+
+function checkPositionals(names: readonly string[], positionals: readonly string[]): void {
+  if (positionals.length > names.length)
+    throw new UsageError(`unexpected argument "${positionals[names.length]}".`);
+  if (positionals.length < names.length) throw new UsageError(`missing <${names[positionals.length]}>.`);
 }
 
 function reportFailure(name: string, err: unknown): number {

@@ -30,8 +30,8 @@ describe.runIf(seedsAvailable)(
     });
 
     for (const id of packs) {
-      it(`${id}: validates and cites every fact of its seed`, () => {
-        const pack = loadPackForTest(id);
+      it(`${id}: validates and cites every fact of its seed`, async () => {
+        const pack = await loadPackForTest(id);
         const seed = /^(\d{3})_/.exec(pack.pack.source ?? '')?.[1];
         expect(seed, 'pack.yaml `source` names the seed file').toBeDefined();
         const cited = citedFacts(join(PACKS_DIR, id), seed!);

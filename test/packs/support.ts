@@ -2,37 +2,21 @@
  * Test helpers for packs: load a pack folder (YAML, schema, cross-references) and read the seeds.
  * Seeds live in ../shared/seeds beside the repository, as in CI.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { crossCheck } from '../../src/packs/cross-check.js';
-import { flattenIssues } from '../../src/packs/issues.js';
-import { type Pack, PackSchema } from '../../src/packs/schema/pack.js';
+import { formatProblems } from '../../src/packs/format.js';
+import { loadPack } from '../../src/packs/load.js';
+import type { Pack } from '../../src/packs/schema/pack.js';
 
 export const PACKS_DIR = join(import.meta.dirname, '../../packs');
 export const SEEDS_DIR = join(import.meta.dirname, '../../../shared/seeds');
 export const seedsAvailable = existsSync(SEEDS_DIR);
 
-/** Loads and fully checks a pack; throws listing every problem. */
-export function loadPackForTest(id: string): Pack {
-  const dir = join(PACKS_DIR, id);
-  const doc: Record<string, unknown> = {};
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && statSync(join(dir, f)).isFile())) {
-    const data = parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
-    if (file === 'pack.yaml') doc.pack = data;
-    else Object.assign(doc, data);
-  }
-  const result = PackSchema.safeParse(doc);
-  if (!result.success) {
-    const issues = flattenIssues(result.error.issues);
-    throw new Error(
-      `pack ${id} is invalid:\n${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
-  const problems = crossCheck(result.data);
-  if (problems.length > 0)
-    throw new Error(`pack ${id}:\n${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n')}`);
-  return result.data;
+/** Loads a pack with the product's loader; throws with every problem, as `opsbook validate` prints them. */
+export async function loadPackForTest(id: string): Promise<Pack> {
+  const result = await loadPack(join(PACKS_DIR, id));
+  if (!result.ok) throw new Error(`pack ${id} is invalid:\n${formatProblems(result.problems)}`);
+  return result.pack;
 }
 
 /** The text of a seed file, by its three-digit number. */

@@ -24,8 +24,9 @@ export const Quote = z.string().min(1).describe("The SOP's own wording, verbatim
 
 /** A duration such as `15m`, `4 hours`, `1h30m`, `7d`, `1 week`, or `immediate`; parsed to milliseconds. */
 export const Duration = z
-  .preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string())
-  .transform((text, ctx) => {
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const text = String(value);
     const parsed = parseDuration(text);
     if (parsed.ok) return parsed.ms;
     ctx.addIssue({ code: 'custom', message: parsed.message });
