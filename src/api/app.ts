@@ -14,6 +14,7 @@ import type { AppDeps } from './deps.js';
 import { answerClientError, problemOf, sendProblem, toProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { packRoutes } from './routes/packs.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
 
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps);
   authRoutes(app, deps);
   workspaceRoutes(app, deps);
+  packRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (webRoot) {

@@ -56,7 +56,10 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
     await database.close();
   };
   try {
-    const logins = config.loadDemo && role !== 'worker' ? await loadDemo(database, new Date()) : [];
+    const logins =
+      config.loadDemo && role !== 'worker'
+        ? await loadDemo(database, new Date(), (message) => logger.error(message))
+        : [];
     let url: string | null = null;
     if (role !== 'worker') {
       app = await buildApp({

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -154,5 +155,44 @@ export const outbox = pgTable(
   ],
 );
 
-export const schema = { workspaces, users, memberships, sessions, timelineEvents, timers, outbox };
+/**
+ * Every version of a pack a workspace has loaded: the validated document, its content hash, and the
+ * rendered SOP. At most one version per pack is active; activations are recorded on the timeline.
+ */
+export const packVersions = pgTable(
+  'pack_versions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    packId: text('pack_id').notNull(),
+    version: text('version').notNull(),
+    title: text('title').notNull(),
+    hash: text('hash').notNull(),
+    document: jsonb('document').notNull(),
+    rendered: text('rendered').notNull(),
+    active: boolean('active').notNull().default(false),
+    createdAt: createdAt(),
+    activatedAt: instant('activated_at'),
+    activatedBy: text('activated_by'),
+  },
+  (t) => [
+    uniqueIndex('pack_versions_hash').on(t.workspaceId, t.packId, t.hash),
+    uniqueIndex('pack_versions_one_active')
+      .on(t.workspaceId, t.packId)
+      .where(sql`${t.active}`),
+  ],
+);
+
+export const schema = {
+  workspaces,
+  users,
+  memberships,
+  sessions,
+  timelineEvents,
+  timers,
+  outbox,
+  packVersions,
+};
 export type Schema = typeof schema;

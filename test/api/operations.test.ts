@@ -48,6 +48,8 @@ describe('operations endpoints', () => {
         '/api/v1/me/workspace',
         '/api/v1/workspaces',
         '/api/v1/workspaces/{workspaceId}',
+        '/api/v1/workspaces/{workspaceId}/packs',
+        '/api/v1/workspaces/{workspaceId}/packs/{packId}',
         '/healthz',
         '/metrics',
         '/readyz',
@@ -82,7 +84,7 @@ describe('readiness when something is wrong', () => {
       expect(r.headers['content-type']).toContain('application/problem+json');
       expect(r.json()).toMatchObject({
         code: 'OPS_NOT_READY',
-        detail: expect.stringContaining('0 of 2 migrations applied'),
+        detail: expect.stringMatching(/^0 of \d+ migrations applied/),
       });
     } finally {
       await t.close();

@@ -106,6 +106,7 @@ export function runStoreContract(engine: EngineUnderTest): void {
       expect(tables.map((t) => t.relname)).toEqual([
         'memberships',
         'outbox',
+        'pack_versions',
         'timeline_events',
         'timers',
         'workspaces',

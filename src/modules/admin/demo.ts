@@ -2,26 +2,32 @@
  * The demo workspaces: one per seed SOP (../../../../shared/seeds), so a fresh `npm start` has something to
  * sign in to. Loading is idempotent: existing people and workspaces are left as they are.
  *
- * Time zones here are placeholders until each workspace's pack settles its calendar (FACTS 000#4 leaves
- * ShopSmart's open; IST is the reading that fits an India-only product).
+ * Each workspace's time zone follows its pack's reading (FACTS 000#4: ShopSmart is IST).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { formatProblems } from '../../packs/format.js';
+import { loadPack } from '../../packs/load.js';
+import { PACKAGE_ROOT } from '../../shared/paths.js';
 import { newId } from '../../shared/ids.js';
 import type { Database } from '../../store/database.js';
 import { pgCode } from '../../store/database.js';
 import { memberships, users, workspaces } from '../../store/schema.js';
+import { activatePack } from '../packs/versions.js';
 import { hashPassword } from './passwords.js';
 import { listMyWorkspaces } from './workspaces.js';
 
 export const DEMO_PASSWORD = 'opsbook-demo-2026';
 export const DEMO_ADMIN_EMAIL = 'admin@opsbook.demo';
 
+/** Each demo workspace runs the pack of its seed SOP, from packs/<pack>. */
 export const DEMO_WORKSPACES = [
-  { slug: 'shopsmart', name: 'ShopSmart Pro', timeZone: 'Asia/Kolkata' },
-  { slug: 'company-ops', name: 'Company Operations', timeZone: 'UTC' },
-  { slug: 'sofacover', name: 'SofaCover Pro', timeZone: 'UTC' },
-  { slug: 'pos-saas', name: 'POS SaaS', timeZone: 'UTC' },
-  { slug: 'smart-estate', name: 'Smart Estate', timeZone: 'UTC' },
+  { slug: 'shopsmart', name: 'ShopSmart Pro', timeZone: 'Asia/Kolkata', pack: 'shopsmart-pro' },
+  { slug: 'company-ops', name: 'Company Operations', timeZone: 'UTC', pack: 'company-ops' },
+  { slug: 'sofacover', name: 'SofaCover Pro', timeZone: 'UTC', pack: 'sofacover-pro' },
+  { slug: 'pos-saas', name: 'POS SaaS', timeZone: 'UTC', pack: 'pos-saas' },
+  { slug: 'smart-estate', name: 'Smart Estate', timeZone: 'UTC', pack: 'smart-estate' },
 ] as const;
 
 export interface DemoLogin {
@@ -56,7 +62,11 @@ async function ensureUser(
 }
 
 /** Creates what is missing of the demo and returns the logins to print. */
-export async function loadDemo(database: Database, now: Date): Promise<DemoLogin[]> {
+export async function loadDemo(
+  database: Database,
+  now: Date,
+  log: (message: string) => void = () => undefined,
+): Promise<DemoLogin[]> {
   // Hashed only when a demo person is missing: argon2id costs ~20 MiB and tens of ms at every start.
   let hashed: Promise<string> | undefined;
   const passwordHash = () => (hashed ??= hashPassword(DEMO_PASSWORD));
@@ -74,7 +84,9 @@ export async function loadDemo(database: Database, now: Date): Promise<DemoLogin
     const workspaceId = newId('ws', nowMs);
     try {
       await database.inWorkspace(workspaceId, async (tx) => {
-        await tx.insert(workspaces).values({ id: workspaceId, ...demo });
+        await tx
+          .insert(workspaces)
+          .values({ id: workspaceId, slug: demo.slug, name: demo.name, timeZone: demo.timeZone });
         await tx.insert(memberships).values([
           { workspaceId, userId: adminId, role: 'owner' },
           { workspaceId, userId: ownerId, role: 'owner' },
@@ -85,5 +97,30 @@ export async function loadDemo(database: Database, now: Date): Promise<DemoLogin
       if (pgCode(err) !== '23505') throw err;
     }
   }
+  await activateDemoPacks(database, adminId, now, log);
   return logins;
+}
+
+/**
+ * Activates each demo workspace's seed pack when its content changed (same hash: nothing happens). A pack
+ * that does not load is reported and not activated: the version already active keeps running.
+ */
+async function activateDemoPacks(
+  database: Database,
+  adminId: string,
+  now: Date,
+  log: (message: string) => void,
+): Promise<void> {
+  const bySlug = new Map((await listMyWorkspaces(database, adminId)).map((w) => [w.slug, w.id]));
+  for (const demo of DEMO_WORKSPACES) {
+    const workspaceId = bySlug.get(demo.slug);
+    const dir = join(PACKAGE_ROOT, 'packs', demo.pack);
+    if (!workspaceId || !existsSync(dir)) continue;
+    const loaded = await loadPack(dir);
+    if (!loaded.ok) {
+      log(`demo pack ${demo.pack} is not valid and was not activated:\n${formatProblems(loaded.problems)}`);
+      continue;
+    }
+    await activatePack(database, workspaceId, loaded, 'system:demo', now);
+  }
 }

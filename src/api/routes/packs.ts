@@ -1,0 +1,83 @@
+/** The packs a workspace runs: list, and one pack's rendered SOP with its version history. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { OpsError } from '../../errors/catalog.js';
+import { getWorkspace } from '../../modules/admin/workspaces.js';
+import { getPack, listActivePacks, type PackVersionSummary } from '../../modules/packs/versions.js';
+import { markdownToSafeHtml } from '../../packs/html.js';
+import type { AppDeps } from '../deps.js';
+import { sessionOf } from '../session.js';
+
+const PackVersion = z.object({
+  packId: z.string(),
+  title: z.string(),
+  version: z.string(),
+  hash: z.string().describe('SHA-256 of the validated pack: the same files always give the same hash.'),
+  active: z.boolean(),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+  activatedBy: z.string().nullable(),
+});
+
+const json = (v: PackVersionSummary): z.infer<typeof PackVersion> => ({
+  ...v,
+  createdAt: v.createdAt.toISOString(),
+  activatedAt: v.activatedAt?.toISOString() ?? null,
+});
+
+const WorkspaceParams = z.strictObject({ workspaceId: z.string().min(1).max(64) });
+
+export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const member = async (userId: string, workspaceId: string) => {
+    if (!(await getWorkspace(deps.database, userId, workspaceId))) {
+      throw new OpsError('OPS_NOT_FOUND', `No workspace "${workspaceId}" that you belong to.`);
+    }
+  };
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/packs',
+    {
+      schema: {
+        tags: ['packs'],
+        summary: 'The packs this workspace runs (their active versions)',
+        params: WorkspaceParams,
+        response: { 200: z.object({ items: z.array(PackVersion) }) },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request) => {
+      await member(sessionOf(request).user.id, request.params.workspaceId);
+      return { items: (await listActivePacks(deps.database, request.params.workspaceId)).map(json) };
+    },
+  );
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/packs/:packId',
+    {
+      schema: {
+        tags: ['packs'],
+        summary: 'One pack: its SOP document (Markdown and HTML) and its version history',
+        params: WorkspaceParams.extend({ packId: z.string().min(1).max(100) }),
+        response: {
+          200: PackVersion.extend({ markdown: z.string(), html: z.string(), versions: z.array(PackVersion) }),
+        },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request) => {
+      const { workspaceId, packId } = request.params;
+      await member(sessionOf(request).user.id, workspaceId);
+      const pack = await getPack(deps.database, workspaceId, packId);
+      if (!pack) throw new OpsError('OPS_NOT_FOUND', `This workspace runs no pack "${packId}".`);
+      const { rendered, ...active } = pack.active;
+      return {
+        ...json(active),
+        markdown: rendered,
+        html: markdownToSafeHtml(rendered),
+        versions: pack.versions.map(json),
+      };
+    },
+  );
+}

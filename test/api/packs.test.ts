@@ -1,0 +1,84 @@
+/** The demo workspaces run their seed packs; members read the SOP and its versions through the API. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTimeline } from '../../src/engine/timeline.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
+import { markdownToSafeHtml } from '../../src/packs/html.js';
+import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
+
+describe('packs API', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<typeof signInAs>>;
+  const ws = (slug: string) => admin.me.workspaces.find((w) => w.slug === slug)!.id;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    admin = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+  });
+  afterAll(async () => t?.close());
+
+  it('lists the pack each demo workspace runs', async () => {
+    const r = await t.app.inject({
+      url: `/api/v1/workspaces/${ws('shopsmart')}/packs`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(r.statusCode).toBe(200);
+    const items = r.json<{ items: { packId: string; version: string; hash: string; active: boolean }[] }>()
+      .items;
+    expect(items).toEqual([
+      expect.objectContaining({ packId: 'shopsmart-pro', version: '1.0.0', active: true }),
+    ]);
+    expect(items[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('serves the rendered SOP as Markdown and safe HTML, with its versions', async () => {
+    const r = await t.app.inject({
+      url: `/api/v1/workspaces/${ws('pos-saas')}/packs/pos-saas`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(r.statusCode).toBe(200);
+    const body = r.json<{ markdown: string; html: string; versions: unknown[]; title: string }>();
+    expect(body.markdown.startsWith(`# ${body.title}`)).toBe(true);
+    expect(body.html).toContain('<table>');
+    expect(body.html).not.toMatch(/<script/i);
+    expect(body.versions).toHaveLength(1);
+  });
+
+  it('does not add a version when the same pack is loaded again, and records activations', async () => {
+    await loadDemo(t.database, new Date());
+    const r = await t.app.inject({
+      url: `/api/v1/workspaces/${ws('smart-estate')}/packs/smart-estate`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(r.json<{ versions: unknown[] }>().versions).toHaveLength(1);
+    const timeline = await t.database.inWorkspace(ws('smart-estate'), (tx) =>
+      readTimeline(tx, 'pack:smart-estate'),
+    );
+    expect(timeline.map((e) => e.type)).toEqual(['pack.activated']);
+  });
+
+  it("hides other workspaces' packs", async () => {
+    const owner = await signInAs(t.app, 'owner@shopsmart.demo', DEMO_PASSWORD);
+    const r = await t.app.inject({
+      url: `/api/v1/workspaces/${ws('pos-saas')}/packs/pos-saas`,
+      headers: { cookie: owner.cookie },
+    });
+    expect(r.statusCode).toBe(404);
+    const unknown = await t.app.inject({
+      url: `/api/v1/workspaces/${ws('shopsmart')}/packs/nope`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('markdownToSafeHtml', () => {
+  it('shows raw HTML as text and keeps only http(s) and mailto links', () => {
+    const html = markdownToSafeHtml(
+      'Hello <script>alert(1)</script> [x](javascript:alert(1)) [y](https://example.com)',
+    );
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<a href="https://example.com" rel="noopener noreferrer">y</a>');
+  });
+});
