@@ -1,8 +1,13 @@
 /** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
 import { benchHttp } from './http.js';
+import { benchPacks } from './packs.js';
 import { benchStartup } from './startup.js';
 
-const BENCHES: Record<string, () => Promise<void>> = { http: benchHttp, startup: benchStartup };
+const BENCHES: Record<string, () => Promise<void>> = {
+  http: benchHttp,
+  startup: benchStartup,
+  packs: benchPacks,
+};
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => n !== 'all' && !(n in BENCHES))) {

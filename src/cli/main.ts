@@ -9,6 +9,9 @@ import { OpsError } from '../errors/catalog.js';
 import { packageVersion } from '../shared/paths.js';
 import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
+import { diffPackDirs } from './diff.js';
+import { LINT_USAGE, lintPackCommand } from './lint.js';
+import { renderPackCommand } from './render.js';
 import { serveUntilSignalled } from './serve.js';
 import { validatePack } from './validate.js';
 
@@ -80,6 +83,45 @@ const COMMANDS: Record<string, Command> = {
       const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
       const valid = await validatePack(dir, { json: values.json === true, color });
       return valid ? EXIT.ok : EXIT.finding;
+    },
+  },
+  diff: {
+    summary: 'Show what changed in meaning between two packs (targets, steps, templates). Exit 1 if any.',
+    usage: `opsbook diff <pack-a> <pack-b> [--all] [--json]
+
+  <pack-a>  the old version's folder; <pack-b> the new one's.
+  --all     also show changes to \`quote\` and \`facts\` (the SOP's wording and citations).
+  --json    print { ok, a, b, changes, hidden }, or { ok: false, invalid } when a pack is invalid.
+
+Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 on bad usage.`,
+    args: ['pack-a', 'pack-b'],
+    options: { json: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, _config, [a = '', b = '']) {
+      const outcome = await diffPackDirs(a, b, { json: values.json === true, all: values.all === true });
+      return outcome === 'same' ? EXIT.ok : EXIT.finding;
+    },
+  },
+  lint: {
+    summary: 'Warn about what a careful author would fix in a valid pack. Exit 1 when there are warnings.',
+    usage: LINT_USAGE,
+    args: ['pack-dir'],
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, _config, [dir = '']) {
+      const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
+      const clean = await lintPackCommand(dir, { json: values.json === true, color, now: new Date() });
+      return clean ? EXIT.ok : EXIT.finding;
+    },
+  },
+  render: {
+    summary: 'Print a pack as its readable SOP document (Markdown). Exit 1 when the pack is invalid.',
+    usage: `opsbook render <pack-dir> [--out FILE]
+
+  <pack-dir>  the pack's folder.
+  --out       write the document to FILE instead of standard output.`,
+    args: ['pack-dir'],
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, _config, [dir = '']) {
+      return (await renderPackCommand(dir, values.out as string | undefined)) ? EXIT.ok : EXIT.finding;
     },
   },
 };

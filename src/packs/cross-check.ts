@@ -68,8 +68,11 @@ const RECIPIENT_KINDS: Record<string, Kind | null> = {
 
 const RECIPIENT_PARENTS = new Set(['send', 'escalate', 'handoff', 'notify']);
 
-/** The reference rules: where in the tree a string names something of a kind. */
-function referenceKind(
+/**
+ * The reference rules: where in the tree a string names something of a kind. Exported for the packs
+ * benchmark, which renames references by the same rules when it scales a pack up.
+ */
+export function referenceKind(
   path: Path,
   key: string,
   parentKeys: readonly string[],

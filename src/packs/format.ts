@@ -7,6 +7,8 @@ import { countProblems, type PackProblem } from './problems.js';
 export interface FormatOptions {
   /** ANSI colours for severities (for a terminal); off by default. */
   readonly color?: boolean;
+  /** End with the line counting errors and warnings; on by default. */
+  readonly counts?: boolean;
 }
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' } as const;
@@ -25,11 +27,12 @@ export function formatProblems(problems: readonly PackProblem[], options: Format
     const hint = p.hint ? paint(COLORS.dim, ` (hint: ${p.hint})`) : '';
     return `${where} ${severity} ${p.path ? `${p.path}: ` : ''}${p.message}${hint}`;
   });
+  if (options.counts === false) return lines.map((line) => `${line}\n`).join('');
   const { errors, warnings } = countProblems(problems);
   lines.push(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
   return `${lines.join('\n')}\n`;
 }
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

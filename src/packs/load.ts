@@ -26,8 +26,13 @@ export type LoadResult =
       readonly hash: string;
       /** Problems that do not make the pack invalid (e.g. an empty file). */
       readonly warnings: PackProblem[];
+      /** Where a path of the pack is written, for checks run after loading (`opsbook lint`). */
+      readonly locate: PackLocator;
     }
   | { readonly ok: false; readonly problems: PackProblem[] };
+
+/** From a path inside the pack (`['calendars', 0, 'hours']`) to its file, line and column. */
+export type PackLocator = IssueContext['locate'];
 
 /**
  * Reads, assembles and validates the pack in `dir`. Cross-references are checked once the schema passes
@@ -54,12 +59,11 @@ export async function loadPack(dir: string): Promise<LoadResult> {
     files: folder.files,
     hash: contentHash(parsed.data),
     warnings: problems,
+    locate: locateIn,
   };
 }
 
-type Locate = IssueContext['locate'];
-
-function schemaProblems(issues: readonly z.core.$ZodIssue[], assembled: AssembledPack, locate: Locate) {
+function schemaProblems(issues: readonly z.core.$ZodIssue[], assembled: AssembledPack, locate: PackLocator) {
   // When pack.yaml is missing or unreadable that has been reported; "missing `pack`" would be no news.
   const packRead = assembled.origins.has('pack');
   const relevant = issues.filter((i) => packRead || i.path[0] !== 'pack');
@@ -67,7 +71,7 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], assembled: Assemble
 }
 
 /** A broken reference (checked once the schema passes), where the referring value is written. */
-function crossProblem(problem: CrossProblem, locate: Locate): PackProblem {
+function crossProblem(problem: CrossProblem, locate: PackLocator): PackProblem {
   const { path, message, hint } = problem;
   return { ...locate(path), path: formatPath(path), message, severity: 'error', ...(hint ? { hint } : {}) };
 }

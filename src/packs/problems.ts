@@ -35,7 +35,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Sorted by file, then line, then column, then path: the order an author fixes them in. */
-export function sortProblems(problems: readonly PackProblem[]): PackProblem[] {
+export function sortProblems<T extends PackProblem>(problems: readonly T[]): T[] {
   return [...problems].sort(
     (a, b) =>
       compareText(a.file, b.file) ||

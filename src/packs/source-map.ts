@@ -59,12 +59,22 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
   return { source, problems };
 }
 
-/** `*name` with no `&name` before it: the parser accepts it, reading the data would fail without a line. */
+/**
+ * `*name` with no `&name` before it: the parser accepts it, reading the data would fail without a line.
+ * One pass in document order, collecting anchors as they come (`alias.resolve` walks the whole document
+ * for each alias, which made a file with thousands of aliases take minutes).
+ */
 function unresolvedAliases(source: YamlSource): PackProblem[] {
   const problems: PackProblem[] = [];
+  const anchors = new Set<string>();
   visit(source.doc, {
-    Alias(_key, alias) {
-      if (alias.resolve(source.doc) !== undefined) return;
+    Node(_key, node) {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.add(node.anchor);
+        return;
+      }
+      const alias = node;
+      if (anchors.has(alias.source)) return;
       const message = `YAML: the alias *${alias.source} refers to no anchor &${alias.source} before it`;
       problems.push({
         file: source.file,

@@ -128,6 +128,17 @@ describe.skipIf(!hasChromium)(
       await facts.getByText('sofacover', { exact: true }).waitFor();
       await facts.getByText('owner', { exact: true }).waitFor();
 
+      // The workspace's SOP pack, rendered, with its version history.
+      await nav.getByRole('link', { name: 'Packs', exact: true }).click();
+      await heading(page, /^Packs\b.*SofaCover Pro/);
+      const sop = page.getByRole('article', { name: 'Post-Launch Support Procedures' });
+      await sop
+        .getByRole('heading', { level: 1, name: 'Post-Launch Support Procedures' })
+        .waitFor({ timeout: WAIT });
+      await sop.getByRole('cell', { name: 'sofacover-pro', exact: true }).first().waitFor();
+      await sop.getByRole('heading', { name: 'Versions' }).waitFor();
+      await page.screenshot({ path: '/tmp/opsbook-packs.png', fullPage: false });
+
       // At phone width nothing overflows sideways and the navigation is still there.
       await page.setViewportSize({ width: 390, height: 844 });
       await nav.getByRole('link', { name: 'Inbox', exact: true }).waitFor();

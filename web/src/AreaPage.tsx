@@ -1,9 +1,10 @@
-/** One area of the app for the current workspace. The areas are not built yet, so each says what it will hold. */
+/** One area of the app for the current workspace. Areas not built yet say what they will hold. */
 import { useEffect, useRef } from 'react';
 import type { Me, Workspace } from './api';
 import type { Area } from './areas';
 import { DEFAULT_PATH } from './areas';
 import { NavIcon } from './icons';
+import { PacksPage } from './PacksPage';
 import { useLinkClick } from './router';
 
 interface Props {
@@ -45,7 +46,9 @@ export function AreaPage({ area, me, workspace }: Props) {
           )}
         </h1>
       </header>
-      {workspace ? (
+      {workspace && area.path === '/packs' ? (
+        <PacksPage workspace={workspace} />
+      ) : workspace ? (
         <section className="empty-state" aria-labelledby="empty-title">
           <div className="empty-icon">
             <NavIcon path={area.path} />

@@ -81,6 +81,23 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   return (await response.json()) as T;
 }
 
+export interface PackVersion {
+  packId: string;
+  title: string;
+  version: string;
+  hash: string;
+  active: boolean;
+  createdAt: string;
+  activatedAt: string | null;
+  activatedBy: string | null;
+}
+
+export interface PackDocument extends PackVersion {
+  markdown: string;
+  html: string;
+  versions: PackVersion[];
+}
+
 export const api = {
   me: () => request<Me>('GET', '/api/v1/me'),
   signIn: (email: string, password: string) =>
@@ -88,4 +105,11 @@ export const api = {
   signOut: (csrfToken: string) => request<undefined>('POST', '/api/v1/auth/sign-out', { csrfToken }),
   switchWorkspace: (workspaceId: string, csrfToken: string) =>
     request<Me>('PUT', '/api/v1/me/workspace', { body: { workspaceId }, csrfToken }),
+  packs: (workspaceId: string) =>
+    request<{ items: PackVersion[] }>('GET', `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/packs`),
+  pack: (workspaceId: string, packId: string) =>
+    request<PackDocument>(
+      'GET',
+      `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/packs/${encodeURIComponent(packId)}`,
+    ),
 };
