@@ -24,10 +24,11 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
-/** Calendar ids whose hours are 24/7: a target on them is plain wall-clock time. */
-let alwaysOpen: ReadonlySet<string> = new Set();
-
-export function describeTarget(target: Target | undefined): string {
+/**
+ * A target in words. `alwaysOpen`: calendar ids whose hours are 24/7, on which a target is plain wall-clock
+ * time and needs no mention of hours.
+ */
+export function describeTarget(target: Target | undefined, alwaysOpen: ReadonlySet<string> = new Set()): string {
   if (!target) return '—';
   if ('none' in target) return 'none';
   if ('within' in target) {
@@ -79,7 +80,7 @@ function documentControl(pack: Pack): string {
   ].join('\n');
 }
 
-function people(pack: Pack): string[] {
+function people(pack: Pack, target: (t: Target | undefined) => string): string[] {
   const out: string[] = [];
   if (pack.roles?.length) {
     out.push(
@@ -102,7 +103,7 @@ function people(pack: Pack): string[] {
       out.push(`### ${t.label}`, '', ...t.responsibilities.map((r) => `- ${r}`), '');
       if (t.responseTimes?.length)
         out.push(
-          `Response: ${t.responseTimes.map((r) => `${r.level} ${describeTarget(r.target)}`).join('; ')}.`,
+          `Response: ${t.responseTimes.map((r) => `${r.level} ${target(r.target)}`).join('; ')}.`,
           '',
         );
     }
@@ -119,7 +120,7 @@ function people(pack: Pack): string[] {
   return out;
 }
 
-function support(pack: Pack): string[] {
+function support(pack: Pack, target: (t: Target | undefined) => string): string[] {
   const out: string[] = [];
   for (const scale of pack.scales ?? []) {
     out.push(`## ${scale.label}`, '');
@@ -130,8 +131,8 @@ function support(pack: Pack): string[] {
           l.label,
           l.description ?? '',
           (l.examples ?? []).join('; '),
-          describeTarget(l.targets?.firstResponse ?? l.targets?.response),
-          describeTarget(l.targets?.resolution ?? l.targets?.fix),
+          target(l.targets?.firstResponse ?? l.targets?.response),
+          target(l.targets?.resolution ?? l.targets?.fix),
         ]),
       ),
     );
@@ -147,8 +148,8 @@ function support(pack: Pack): string[] {
         ['Level', 'First response', 'Resolution'],
         Object.entries(policy.targets).map(([level, t]) => [
           level,
-          describeTarget(t.firstResponse ?? t.response),
-          describeTarget(t.resolution),
+          target(t.firstResponse ?? t.response),
+          target(t.resolution),
         ]),
       ),
     );
@@ -182,8 +183,8 @@ function support(pack: Pack): string[] {
           c.calendar ?? '24/7',
           c.responseGoal
             ? 'bot' in c.responseGoal
-              ? `bot ${describeTarget(c.responseGoal.bot)}, human ${describeTarget(c.responseGoal.human)}`
-              : describeTarget(c.responseGoal)
+              ? `bot ${target(c.responseGoal.bot)}, human ${target(c.responseGoal.human)}`
+              : target(c.responseGoal)
             : '',
           c.address ?? '',
         ]),
@@ -281,7 +282,7 @@ function processes(pack: Pack): string[] {
   return out;
 }
 
-function incidents(pack: Pack): string[] {
+function incidents(pack: Pack, target: (t: Target | undefined) => string): string[] {
   const inc = pack.incidents;
   if (!inc) return [];
   const out: string[] = ['## Incidents', ''];
@@ -289,14 +290,14 @@ function incidents(pack: Pack): string[] {
     out.push(
       table(
         ['Stage', 'Deadline'],
-        inc.stages.map((s) => [s.label, describeTarget(s.deadline)]),
+        inc.stages.map((s) => [s.label, target(s.deadline)]),
       ),
     );
   for (const p of inc.playbooks ?? []) {
     out.push(`### Playbook: ${p.label}`, '');
     for (const s of p.stages)
       out.push(
-        `**${s.label}** ${s.deadline ? `(${describeTarget(s.deadline)})` : ''}`,
+        `**${s.label}** ${s.deadline ? `(${target(s.deadline)})` : ''}`,
         '',
         ...(s.steps ?? []).map((st) => `- ${st.text}${st.command ? `: \`${st.command}\`` : ''}`),
         '',
@@ -316,7 +317,8 @@ function incidents(pack: Pack): string[] {
 
 /** The pack as a Markdown SOP document. */
 export function renderPack(pack: Pack): string {
-  alwaysOpen = new Set((pack.calendars ?? []).filter((c) => c.hours === '24/7').map((c) => c.id));
+  const alwaysOpen = new Set((pack.calendars ?? []).filter((c) => c.hours === '24/7').map((c) => c.id));
+  const target = (t: Target | undefined) => describeTarget(t, alwaysOpen);
   const templates = (pack.templates ?? []).flatMap((t) => [
     `### ${t.label} (${t.channel}, ${t.audience})`,
     '',
@@ -346,9 +348,9 @@ export function renderPack(pack: Pack): string {
     : [];
   return [
     documentControl(pack),
-    ...people(pack),
-    ...support(pack),
-    ...incidents(pack),
+    ...people(pack, target),
+    ...support(pack, target),
+    ...incidents(pack, target),
     ...processes(pack),
     ...(templates.length ? ['## Templates', '', ...templates] : []),
     ...kpis,
