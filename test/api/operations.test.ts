@@ -50,6 +50,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}',
         '/api/v1/workspaces/{workspaceId}/packs',
         '/api/v1/workspaces/{workspaceId}/packs/{packId}',
+        '/api/v1/workspaces/{workspaceId}/packs/{packId}/diff',
         '/healthz',
         '/metrics',
         '/readyz',

@@ -1,8 +1,13 @@
 /** The demo workspaces run their seed packs; members read the SOP and its versions through the API. */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTimeline } from '../../src/engine/timeline.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
+import { activatePack } from '../../src/modules/packs/versions.js';
+import { contentHash } from '../../src/packs/canonical.js';
 import { markdownToSafeHtml } from '../../src/packs/html.js';
+import { loadPack } from '../../src/packs/load.js';
+import { PACKS_DIR } from '../packs/support.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
 describe('packs API', () => {
@@ -54,6 +59,46 @@ describe('packs API', () => {
       readTimeline(tx, 'pack:smart-estate'),
     );
     expect(timeline.map((e) => e.type)).toEqual(['pack.activated']);
+  });
+
+  it('activates a changed version, keeps the history, and shows what changed in meaning', async () => {
+    const loaded = await loadPack(join(PACKS_DIR, 'shopsmart-pro'));
+    if (!loaded.ok) throw new Error('shopsmart-pro does not load');
+    const changed = structuredClone(loaded.pack);
+    const p2 = changed.scales!.flatMap((s) => s.levels).find((l) => l.id === 'p2')!;
+    const resolution = p2.targets!.resolution as { within: number };
+    resolution.within = 25 * 3_600_000;
+    const hash = contentHash(changed);
+    expect(
+      await activatePack(t.database, ws('shopsmart'), { pack: changed, hash }, 'usr_test', new Date()),
+    ).toEqual({ activated: true });
+    const url = `/api/v1/workspaces/${ws('shopsmart')}/packs/shopsmart-pro`;
+    const doc = (await t.app.inject({ url, headers: { cookie: admin.cookie } })).json<{
+      hash: string;
+      versions: { hash: string; active: boolean }[];
+    }>();
+    expect(doc.hash).toBe(hash);
+    expect(doc.versions.map((v) => v.active)).toEqual([true, false]);
+    const diff = await t.app.inject({
+      url: `${url}/diff?from=${loaded.hash}&to=${hash}`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(diff.statusCode).toBe(200);
+    const { changes } = diff.json<{ changes: string[] }>();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toBe('scales.support-priority.levels.p2.targets.resolution: within 1d → within 1d1h');
+    const timeline = await t.database.inWorkspace(ws('shopsmart'), (tx) =>
+      readTimeline(tx, 'pack:shopsmart-pro'),
+    );
+    expect(timeline.map((e) => e.data)).toEqual([
+      expect.objectContaining({ hash: loaded.hash, previous: null }),
+      expect.objectContaining({ hash, previous: { version: '1.0.0', hash: loaded.hash } }),
+    ]);
+    const bad = await t.app.inject({
+      url: `${url}/diff?from=${'0'.repeat(64)}&to=${hash}`,
+      headers: { cookie: admin.cookie },
+    });
+    expect(bad.statusCode).toBe(404);
   });
 
   it("hides other workspaces' packs", async () => {

@@ -71,12 +71,21 @@ export function PacksPage({ workspace }: Props) {
           </button>
         ))}
       </nav>
-      {document && <PackView doc={document} />}
+      {document && <PackView doc={document} workspaceId={workspace.id} />}
     </div>
   );
 }
 
-function PackView({ doc }: { readonly doc: PackDocument }) {
+function PackView({ doc, workspaceId }: { readonly doc: PackDocument; readonly workspaceId: string }) {
+  const [compared, setCompared] = useState<{ version: PackVersion; changes: string[] } | null>(null);
+  const [diffError, setDiffError] = useState<string | null>(null);
+  const compare = (version: PackVersion) => {
+    setDiffError(null);
+    api.packDiff(workspaceId, doc.packId, version.hash, doc.hash).then(
+      ({ changes }) => setCompared({ version, changes }),
+      (err: unknown) => setDiffError(describeError(err)),
+    );
+  };
   return (
     <article className="pack-document" aria-label={doc.title}>
       {/* Server-rendered from the pack; raw HTML in pack text is escaped there (src/packs/html.ts). */}
@@ -90,6 +99,9 @@ function PackView({ doc }: { readonly doc: PackDocument }) {
               <th>Status</th>
               <th>Activated</th>
               <th>Hash</th>
+              <th>
+                <span className="visually-hidden">Compare</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -105,10 +117,36 @@ function PackView({ doc }: { readonly doc: PackDocument }) {
                 <td>
                   <code title={v.hash}>{v.hash.slice(0, 12)}</code>
                 </td>
+                <td>
+                  {!v.active && (
+                    <button type="button" onClick={() => compare(v)}>
+                      What changed since
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {diffError && <p role="alert">{diffError}</p>}
+        {compared && (
+          <section aria-label="Changes">
+            <h3>
+              Changes from <code>{compared.version.hash.slice(0, 12)}</code> to the active version
+            </h3>
+            {compared.changes.length === 0 ? (
+              <p>No differences in meaning.</p>
+            ) : (
+              <ul className="changes">
+                {compared.changes.map((line) => (
+                  <li key={line}>
+                    <code>{line}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
       </section>
     </article>
   );

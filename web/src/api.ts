@@ -107,6 +107,11 @@ export const api = {
     request<Me>('PUT', '/api/v1/me/workspace', { body: { workspaceId }, csrfToken }),
   packs: (workspaceId: string) =>
     request<{ items: PackVersion[] }>('GET', `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/packs`),
+  packDiff: (workspaceId: string, packId: string, from: string, to: string) =>
+    request<{ changes: string[] }>(
+      'GET',
+      `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/packs/${encodeURIComponent(packId)}/diff?from=${from}&to=${to}`,
+    ),
   pack: (workspaceId: string, packId: string) =>
     request<PackDocument>(
       'GET',

@@ -4,7 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OpsError } from '../../errors/catalog.js';
 import { getWorkspace } from '../../modules/admin/workspaces.js';
-import { getPack, listActivePacks, type PackVersionSummary } from '../../modules/packs/versions.js';
+import {
+  diffPackVersions,
+  getPack,
+  listActivePacks,
+  type PackVersionSummary,
+} from '../../modules/packs/versions.js';
 import { markdownToSafeHtml } from '../../packs/html.js';
 import type { AppDeps } from '../deps.js';
 import { sessionOf } from '../session.js';
@@ -78,6 +83,37 @@ export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
         html: markdownToSafeHtml(rendered),
         versions: pack.versions.map(json),
       };
+    },
+  );
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/packs/:packId/diff',
+    {
+      schema: {
+        tags: ['packs'],
+        summary: 'What changed in meaning between two versions of a pack (targets, steps, templates)',
+        params: WorkspaceParams.extend({ packId: z.string().min(1).max(100) }),
+        querystring: z.strictObject({
+          from: z.string().regex(/^[0-9a-f]{64}$/, 'a version hash (64 hex digits)'),
+          to: z.string().regex(/^[0-9a-f]{64}$/, 'a version hash (64 hex digits)'),
+        }),
+        response: { 200: z.object({ changes: z.array(z.string()) }) },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request) => {
+      const { workspaceId, packId } = request.params;
+      await member(sessionOf(request).user.id, workspaceId);
+      const changes = await diffPackVersions(
+        deps.database,
+        workspaceId,
+        packId,
+        request.query.from,
+        request.query.to,
+      );
+      if (!changes)
+        throw new OpsError('OPS_NOT_FOUND', `Pack "${packId}" has no version with one of these hashes.`);
+      return { changes };
     },
   );
 }

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { appendTimeline } from '../../engine/timeline.js';
+import { diffPacks, formatChange } from '../../packs/diff.js';
 import { renderPack } from '../../packs/render.js';
 import type { Pack } from '../../packs/schema/pack.js';
 import { newId } from '../../shared/ids.js';
@@ -119,4 +120,24 @@ export async function getPack(
       .where(and(same, eq(packVersions.active, true)));
     return active ? { active, versions } : null;
   });
+}
+
+/** What changed in meaning from one stored version of a pack to another (by hash); null when unknown. */
+export async function diffPackVersions(
+  database: Database,
+  workspaceId: string,
+  packId: string,
+  fromHash: string,
+  toHash: string,
+): Promise<string[] | null> {
+  const documents = await database.inWorkspace(workspaceId, (tx) =>
+    tx
+      .select({ hash: packVersions.hash, document: packVersions.document })
+      .from(packVersions)
+      .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.packId, packId))),
+  );
+  const from = documents.find((d) => d.hash === fromHash);
+  const to = documents.find((d) => d.hash === toHash);
+  if (!from || !to) return null;
+  return diffPacks(from.document as Pack, to.document as Pack).map(formatChange);
 }
