@@ -209,11 +209,11 @@ describe('journey-without-exit', () => {
 });
 
 describe('template-missing-locale', () => {
-  const template = (id: string, locales: string[]) => ({
+  const template = (id: string, locales: string[], audience = 'customer') => ({
     id,
     label: id,
-    channel: 'sms',
-    audience: 'customer',
+    channel: audience === 'customer' ? 'sms' : 'slack',
+    audience,
     locales: Object.fromEntries(locales.map((l) => [l, { body: 'Hello' }])),
   });
 
@@ -224,7 +224,10 @@ describe('template-missing-locale', () => {
     );
     const found = findings('template-missing-locale', p);
     expect(found.map((f) => [f.path, f.message])).toEqual([
-      [['templates', 1, 'locales'], 'template `welcome` has no variant for `hi` (1 other template has it)'],
+      [
+        ['templates', 1, 'locales'],
+        'template `welcome` has no variant for `hi` (1 other customer template has it)',
+      ],
     ]);
   });
 
@@ -232,6 +235,46 @@ describe('template-missing-locale', () => {
     const p = pack(
       { templates: [template('notice', ['en', 'fr']), template('welcome', ['en'])] },
       { locales: ['en', 'hi'] },
+    );
+    expect(findings('template-missing-locale', p)).toEqual([]);
+  });
+
+  it('compares a template only with templates of its own audience, and counts only those', () => {
+    const p = pack(
+      {
+        templates: [
+          template('notice', ['hi', 'en']),
+          template('welcome', ['hi', 'en']),
+          template('alert', ['hi', 'en'], 'internal'),
+          template('reminder', ['en']),
+          template('digest', ['en'], 'internal'),
+        ],
+      },
+      { locales: ['en', 'hi'] },
+    );
+    const found = findings('template-missing-locale', p);
+    expect(found.map((f) => [f.path, f.message])).toEqual([
+      [
+        ['templates', 3, 'locales'],
+        'template `reminder` has no variant for `hi` (2 other customer templates have it)',
+      ],
+      [
+        ['templates', 4, 'locales'],
+        'template `digest` has no variant for `hi` (1 other internal template has it)',
+      ],
+    ]);
+  });
+
+  it('does not fire for an internal template because customer templates have a locale, nor the reverse', () => {
+    const p = pack(
+      {
+        templates: [
+          template('notice', ['hi', 'en']),
+          template('slack-alert', ['en', 'fr'], 'internal'),
+          template('welcome', ['hi', 'en']),
+        ],
+      },
+      { locales: ['en', 'hi', 'fr'] },
     );
     expect(findings('template-missing-locale', p)).toEqual([]);
   });

@@ -16,8 +16,20 @@ import { formatPath, sortProblems, type PackProblem } from './problems.js';
 import { PackSchema, type Pack } from './schema/pack.js';
 import { locateKey, locateValue, parseYamlSource, type YamlSource } from './source-map.js';
 
+declare const validated: unique symbol;
+
+/**
+ * A pack that passed the loader: only `loadPack` makes one, so whatever accepts a ValidatedPack (activation)
+ * cannot be handed a pack that was never checked.
+ */
+export interface ValidatedPack {
+  readonly pack: Pack;
+  readonly hash: string;
+  readonly [validated]: true;
+}
+
 export type LoadResult =
-  | {
+  | (ValidatedPack & {
       readonly ok: true;
       readonly pack: Pack;
       /** The files read, relative to the folder, sorted. */
@@ -28,7 +40,7 @@ export type LoadResult =
       readonly warnings: PackProblem[];
       /** Where a path of the pack is written, for checks run after loading (`opsbook lint`). */
       readonly locate: PackLocator;
-    }
+    })
   | { readonly ok: false; readonly problems: PackProblem[] };
 
 /** From a path inside the pack (`['calendars', 0, 'hours']`) to its file, line and column. */
@@ -60,7 +72,7 @@ export async function loadPack(dir: string): Promise<LoadResult> {
     hash: contentHash(parsed.data),
     warnings: problems,
     locate: locateIn,
-  };
+  } as LoadResult;
 }
 
 function schemaProblems(issues: readonly z.core.$ZodIssue[], assembled: AssembledPack, locate: PackLocator) {

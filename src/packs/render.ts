@@ -28,7 +28,10 @@ function table(header: string[], rows: string[][]): string {
  * A target in words. `alwaysOpen`: calendar ids whose hours are 24/7, on which a target is plain wall-clock
  * time and needs no mention of hours.
  */
-export function describeTarget(target: Target | undefined, alwaysOpen: ReadonlySet<string> = new Set()): string {
+export function describeTarget(
+  target: Target | undefined,
+  alwaysOpen: ReadonlySet<string> = new Set(),
+): string {
   if (!target) return '—';
   if ('none' in target) return 'none';
   if ('within' in target) {
@@ -102,10 +105,7 @@ function people(pack: Pack, target: (t: Target | undefined) => string): string[]
     for (const t of pack.tiers) {
       out.push(`### ${t.label}`, '', ...t.responsibilities.map((r) => `- ${r}`), '');
       if (t.responseTimes?.length)
-        out.push(
-          `Response: ${t.responseTimes.map((r) => `${r.level} ${target(r.target)}`).join('; ')}.`,
-          '',
-        );
+        out.push(`Response: ${t.responseTimes.map((r) => `${r.level} ${target(r.target)}`).join('; ')}.`, '');
     }
   }
   if (pack.contacts?.length)

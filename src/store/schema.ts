@@ -156,8 +156,9 @@ export const outbox = pgTable(
 );
 
 /**
- * Every version of a pack a workspace has loaded: the validated document, its content hash, and the
- * rendered SOP. At most one version per pack is active; activations are recorded on the timeline.
+ * Every version of a pack a workspace has loaded: the validated document and its content hash. At most
+ * one version per pack is active; activations are recorded on the timeline. Stored versions are never
+ * rewritten: the app role may only change the activation columns.
  */
 export const packVersions = pgTable(
   'pack_versions',
@@ -171,7 +172,6 @@ export const packVersions = pgTable(
     title: text('title').notNull(),
     hash: text('hash').notNull(),
     document: jsonb('document').notNull(),
-    rendered: text('rendered').notNull(),
     active: boolean('active').notNull().default(false),
     createdAt: createdAt(),
     activatedAt: instant('activated_at'),

@@ -1,10 +1,11 @@
 /** The demo workspaces run their seed packs; members read the SOP and its versions through the API. */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTimeline } from '../../src/engine/timeline.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
-import { contentHash } from '../../src/packs/canonical.js';
 import { markdownToSafeHtml } from '../../src/packs/html.js';
 import { loadPack } from '../../src/packs/load.js';
 import { PACKS_DIR } from '../packs/support.js';
@@ -64,14 +65,20 @@ describe('packs API', () => {
   it('activates a changed version, keeps the history, and shows what changed in meaning', async () => {
     const loaded = await loadPack(join(PACKS_DIR, 'shopsmart-pro'));
     if (!loaded.ok) throw new Error('shopsmart-pro does not load');
-    const changed = structuredClone(loaded.pack);
-    const p2 = changed.scales!.flatMap((s) => s.levels).find((l) => l.id === 'p2')!;
-    const resolution = p2.targets!.resolution as { within: number };
-    resolution.within = 25 * 3_600_000;
-    const hash = contentHash(changed);
-    expect(
-      await activatePack(t.database, ws('shopsmart'), { pack: changed, hash }, 'usr_test', new Date()),
-    ).toEqual({ activated: true });
+    // A new version of the pack: P2's resolution target moves from 24 to 25 hours.
+    const dir = mkdtempSync(join(tmpdir(), 'opsbook-pack-'));
+    cpSync(join(PACKS_DIR, 'shopsmart-pro'), dir, { recursive: true });
+    const supportFile = join(dir, 'support.yaml');
+    const text = readFileSync(supportFile, 'utf8');
+    const p2Line = 'resolution: { within: 24 hours, calendar: always, since: created, quote: 24 hours }';
+    expect(text).toContain(p2Line);
+    writeFileSync(supportFile, text.replace(p2Line, p2Line.replace('within: 24 hours', 'within: 25 hours')));
+    const changed = await loadPack(dir);
+    if (!changed.ok) throw new Error('the changed pack does not load');
+    const hash = changed.hash;
+    expect(await activatePack(t.database, ws('shopsmart'), changed, 'usr_test', new Date())).toEqual({
+      activated: true,
+    });
     const url = `/api/v1/workspaces/${ws('shopsmart')}/packs/shopsmart-pro`;
     const doc = (await t.app.inject({ url, headers: { cookie: admin.cookie } })).json<{
       hash: string;

@@ -119,17 +119,44 @@ describe.runIf(seedsAvailable)(
         string[],
       ];
       const [month, year] = date!.split(' ');
-      expect(pack.pack.changelog).toEqual([{ version, date: `${year}-${MONTHS[month!]}`, author, changes }]);
-      expect(pack.pack.effective).toBe(`${year}-${MONTHS[month!]}`);
+      const effective = `${year}-${MONTHS[month!]}`;
+      // The seed's own entry first, as written; then the pack's review of the SOP when it was encoded.
+      const [seedEntry, review, ...rest] = pack.pack.changelog;
+      expect(seedEntry).toEqual({ version, date: effective, author, changes });
+      expect(rest).toEqual([]);
+      expect(review).toMatchObject({ version: pack.pack.version, date: '2026-11-23', author });
+      expect(pack.pack.effective).toBe(effective);
       expect(pack.pack.owner).toBe(author);
       expect(pack.pack.approver).toBe(/\*Approved By: (.+)\*/.exec(seed)![1]);
+      // "Review Date: July 2024" had passed at that review; the next keeps the seed's interval (Jan → Jul).
       const [reviewMonth, reviewYear] = /\*Review Date: (\w+) (\d+)\*/.exec(seed)!.slice(1);
-      expect(pack.pack.review).toEqual({ by: `${reviewYear}-${MONTHS[reviewMonth!.slice(0, 3)]}` });
+      const seedReview = `${reviewYear}-${MONTHS[reviewMonth!.slice(0, 3)]}`;
+      expect(seedReview < review!.date).toBe(true);
+      const months = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+      const next = months(review!.date) + months(seedReview) - months(effective);
+      const by = `${Math.floor(next / 12)}-${String((next % 12) + 1).padStart(2, '0')}`;
+      expect(pack.pack.review).toEqual({ by });
       expect(pack.pack.source).toBe('000_f3a189942fff1681.txt');
       expect(pack.pack.title).toBe(/^# 📋 (.+)$/m.exec(seed)![1]);
       expect(pack.pack.timeZone).toBe('Asia/Kolkata');
       for (const purpose of seed.matchAll(/### Purpose\n(.+)/g))
         expect(pack.pack.purpose).toContain(purpose[1]);
+    });
+
+    it('gives every customer template `hi` and `en` with the same variables; the internal alert is English', () => {
+      const used = (text = '') => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+      for (const t of pack.templates!) {
+        if (t.audience === 'internal') {
+          expect(Object.keys(t.locales), t.id).toEqual(['en']);
+          continue;
+        }
+        expect(Object.keys(t.locales).sort(), t.id).toEqual(['en', 'hi']);
+        const { en, hi } = t.locales;
+        expect(used(hi!.body), t.id).toEqual(used(en!.body));
+        expect(used(hi!.subject), t.id).toEqual(used(en!.subject));
+        expect(hi!.subject === undefined, t.id).toBe(en!.subject === undefined);
+        expect(hi!.body, t.id).toMatch(/[\u0900-\u097F]/);
+      }
     });
 
     describe('SOP-001 Customer Onboarding', () => {

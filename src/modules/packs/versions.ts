@@ -1,12 +1,13 @@
 /**
- * Packs a workspace runs: each loaded version is stored with its hash and rendered document; activating a
- * version deactivates the previous one and is recorded on the pack's timeline. An invalid pack never gets
- * here (the loader refuses it), so the active version keeps running.
+ * Packs a workspace runs: each loaded version is stored with its hash; activating a version deactivates
+ * the previous one and is recorded on the pack's timeline. Only a ValidatedPack (made by the loader) can be
+ * activated, so an invalid pack never replaces the version that keeps running.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { appendTimeline } from '../../engine/timeline.js';
 import { diffPacks, formatChange } from '../../packs/diff.js';
 import { renderPack } from '../../packs/render.js';
+import type { ValidatedPack } from '../../packs/load.js';
 import type { Pack } from '../../packs/schema/pack.js';
 import { newId } from '../../shared/ids.js';
 import type { Database } from '../../store/database.js';
@@ -34,33 +35,42 @@ const summary = {
   activatedBy: packVersions.activatedBy,
 };
 
-/** Stores the version (once per hash) and makes it the active one; returns whether anything changed. */
+const packFilter = (workspaceId: string, packId: string) =>
+  and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.packId, packId));
+
+/**
+ * Stores the version (once per hash) and makes it the active one; returns whether anything changed. A
+ * transaction-scoped advisory lock per pack serialises activations, so processes starting together (each
+ * loading the demo) cannot both insert or both activate.
+ */
 export async function activatePack(
   database: Database,
   workspaceId: string,
-  loaded: { readonly pack: Pack; readonly hash: string },
+  loaded: ValidatedPack,
   actor: string,
   now: Date,
 ): Promise<{ activated: boolean }> {
   const packId = loaded.pack.pack.id;
   return database.inWorkspace(workspaceId, async (tx) => {
-    const same = and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.packId, packId));
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`pack:${workspaceId}:${packId}`}))`);
+    const thisPack = packFilter(workspaceId, packId);
     const [existing] = await tx
-      .select()
+      .select(summary)
       .from(packVersions)
-      .where(and(same, eq(packVersions.hash, loaded.hash)));
+      .where(and(thisPack, eq(packVersions.hash, loaded.hash)));
     if (existing?.active) return { activated: false };
     const [previous] = await tx
       .select(summary)
       .from(packVersions)
-      .where(and(same, eq(packVersions.active, true)));
+      .where(and(thisPack, eq(packVersions.active, true)));
     await tx
       .update(packVersions)
       .set({ active: false })
-      .where(and(same, eq(packVersions.active, true)));
-    const id = existing?.id ?? newId('pv', now.getTime());
-    if (!existing) {
-      await tx.insert(packVersions).values({
+      .where(and(thisPack, eq(packVersions.active, true)));
+    const id = newId('pv', now.getTime());
+    await tx
+      .insert(packVersions)
+      .values({
         id,
         workspaceId,
         packId,
@@ -68,13 +78,13 @@ export async function activatePack(
         title: loaded.pack.pack.title,
         hash: loaded.hash,
         document: loaded.pack,
-        rendered: renderPack(loaded.pack),
-      });
-    }
+        createdAt: now,
+      })
+      .onConflictDoNothing();
     await tx
       .update(packVersions)
       .set({ active: true, activatedAt: now, activatedBy: actor })
-      .where(eq(packVersions.id, id));
+      .where(and(thisPack, eq(packVersions.hash, loaded.hash)));
     await appendTimeline(tx, workspaceId, {
       subject: `pack:${packId}`,
       type: 'pack.activated',
@@ -101,24 +111,29 @@ export function listActivePacks(database: Database, workspaceId: string): Promis
   );
 }
 
-/** A pack's active document (Markdown) and its version history, newest first; null when unknown. */
+/**
+ * A pack's active document, rendered now from the stored pack (so renderer improvements reach every stored
+ * version), and its version history, newest first; null when the workspace runs no such pack.
+ */
 export async function getPack(
   database: Database,
   workspaceId: string,
   packId: string,
 ): Promise<{ active: PackVersionSummary & { rendered: string }; versions: PackVersionSummary[] } | null> {
   return database.inWorkspace(workspaceId, async (tx) => {
-    const same = and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.packId, packId));
+    const thisPack = packFilter(workspaceId, packId);
     const versions = await tx
       .select(summary)
       .from(packVersions)
-      .where(same)
+      .where(thisPack)
       .orderBy(desc(packVersions.createdAt));
     const [active] = await tx
-      .select({ ...summary, rendered: packVersions.rendered })
+      .select({ ...summary, document: packVersions.document })
       .from(packVersions)
-      .where(and(same, eq(packVersions.active, true)));
-    return active ? { active, versions } : null;
+      .where(and(thisPack, eq(packVersions.active, true)));
+    if (!active) return null;
+    const { document, ...rest } = active;
+    return { active: { ...rest, rendered: renderPack(document as Pack) }, versions };
   });
 }
 
@@ -134,7 +149,7 @@ export async function diffPackVersions(
     tx
       .select({ hash: packVersions.hash, document: packVersions.document })
       .from(packVersions)
-      .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.packId, packId))),
+      .where(and(packFilter(workspaceId, packId), inArray(packVersions.hash, [fromHash, toHash]))),
   );
   const from = documents.find((d) => d.hash === fromHash);
   const to = documents.find((d) => d.hash === toHash);

@@ -17,7 +17,8 @@ export const LINT_RULES = {
   'escalation-reaches-nobody':
     'a route (or an escalation to a channel) whose every channel is closed at some hours of the week',
   'journey-without-exit': 'a journey with waiting steps and no `exitWhen`',
-  'template-missing-locale': 'a template lacking a pack locale that other templates have',
+  'template-missing-locale':
+    'a template lacking a pack locale that other templates of the same audience (customer, internal) have',
   'deletion-before-read-only-ends':
     'a timed transition into a deleted/cancelled state earlier than the read-only period it cuts short',
   'sla-not-monotonic':

@@ -6,7 +6,6 @@ CREATE TABLE "pack_versions" (
 	"title" text NOT NULL,
 	"hash" text NOT NULL,
 	"document" jsonb NOT NULL,
-	"rendered" text NOT NULL,
 	"active" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"activated_at" timestamp with time zone,
@@ -16,7 +15,10 @@ CREATE TABLE "pack_versions" (
 ALTER TABLE "pack_versions" ADD CONSTRAINT "pack_versions_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "pack_versions_hash" ON "pack_versions" USING btree ("workspace_id","pack_id","hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "pack_versions_one_active" ON "pack_versions" USING btree ("workspace_id","pack_id") WHERE "pack_versions"."active";--> statement-breakpoint
-GRANT SELECT, INSERT, UPDATE ON pack_versions TO opsbook_app;
+-- Stored versions are history: the app may add them and move the active flag, never rewrite them.
+GRANT SELECT, INSERT ON pack_versions TO opsbook_app;
+--> statement-breakpoint
+GRANT UPDATE (active, activated_at, activated_by) ON pack_versions TO opsbook_app;
 --> statement-breakpoint
 ALTER TABLE pack_versions ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
