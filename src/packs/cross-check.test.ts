@@ -152,3 +152,21 @@ describe('schema checks inside one section', () => {
     ).toBe(true);
   });
 });
+
+describe('time zones and intervals', () => {
+  it('refuses a misspelt time zone and an interval past midnight', () => {
+    const draft = structuredClone(base) as Record<string, unknown> & typeof base;
+    draft.pack.timeZone = 'Asia/Kolkatta';
+    draft.calendars[0]!.hours = { daily: ['09:00-24:59'] };
+    const messages = PackSchema.safeParse(draft).error?.issues.map(
+      (i) => `${i.path.join('.')}: ${i.message}`,
+    );
+    expect(messages).toEqual([
+      'pack.timeZone: not a known IANA time zone; write it like "Asia/Kolkata", "Europe/London" or "UTC"',
+      'calendars.0.hours.daily.0: an interval is "HH:MM-HH:MM" between 00:00 and 24:00, e.g. "09:00-21:00"',
+    ]);
+    draft.pack.timeZone = 'UTC';
+    draft.calendars[0]!.hours = { daily: ['00:00-24:00'] };
+    expect(PackSchema.safeParse(draft).success).toBe(true);
+  });
+});

@@ -11,7 +11,8 @@ type Target = NonNullable<
   NonNullable<NonNullable<Pack['scales']>[number]['levels'][number]['targets']>['firstResponse']
 >;
 
-const esc = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+// Table cells are one line: newlines become spaces (raw HTML like <br> is escaped when shown).
+const esc = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 function table(header: string[], rows: string[][]): string {
   if (rows.length === 0) return '';

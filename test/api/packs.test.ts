@@ -8,6 +8,7 @@ import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, loadDemo } from '../../src/modules/adm
 import { activatePack } from '../../src/modules/packs/versions.js';
 import { markdownToSafeHtml } from '../../src/packs/html.js';
 import { loadPack } from '../../src/packs/load.js';
+import { packVersions } from '../../src/store/schema.js';
 import { PACKS_DIR } from '../packs/support.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
@@ -106,6 +107,15 @@ describe('packs API', () => {
       headers: { cookie: admin.cookie },
     });
     expect(bad.statusCode).toBe(404);
+  });
+
+  it('never lets the app rewrite a stored version, only move the active flag', async () => {
+    await expect(
+      t.database.inWorkspace(ws('pos-saas'), (tx) => tx.update(packVersions).set({ hash: '0'.repeat(64) })),
+    ).rejects.toThrow();
+    await expect(
+      t.database.inWorkspace(ws('pos-saas'), (tx) => tx.update(packVersions).set({ document: {} })),
+    ).rejects.toThrow();
   });
 
   it("hides other workspaces' packs", async () => {

@@ -47,7 +47,7 @@ export function AreaPage({ area, me, workspace }: Props) {
         </h1>
       </header>
       {workspace && area.path === '/packs' ? (
-        <PacksPage workspace={workspace} />
+        <PacksPage key={workspace.id} workspace={workspace} />
       ) : workspace ? (
         <section className="empty-state" aria-labelledby="empty-title">
           <div className="empty-icon">

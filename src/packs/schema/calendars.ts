@@ -1,12 +1,12 @@
 /** Business calendars: open intervals per weekday in a time zone, with holidays; or 24/7. */
 import { z } from 'zod';
-import { Facts, Id, Quote, Ref, Text } from './common.js';
+import { Facts, Id, Quote, Ref, Text, TimeZone } from './common.js';
 
 const Interval = z
   .string()
   .regex(
-    /^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/,
-    'an interval is "HH:MM-HH:MM", e.g. "09:00-21:00"',
+    /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+    'an interval is "HH:MM-HH:MM" between 00:00 and 24:00, e.g. "09:00-21:00"',
   )
   .describe('An open interval, `HH:MM-HH:MM` (`24:00` ends at midnight).');
 
@@ -31,7 +31,7 @@ export const WeeklyHours = z
 export const Calendar = z.strictObject({
   id: Id,
   label: Text,
-  timeZone: z.string().min(1).optional().describe("IANA zone; defaults to the pack's `timeZone`."),
+  timeZone: TimeZone.optional().describe("IANA zone; defaults to the pack's `timeZone`."),
   hours: z.union([z.literal('24/7'), WeeklyHours]).describe('`24/7`, or the weekly open intervals.'),
   holidays: z.array(Ref('a holiday set')).optional(),
   quote: Quote.optional(),

@@ -168,3 +168,17 @@ export const Recipient = z
 export const Facts = z
   .array(z.string().regex(/^\d{3}#\d+$/, 'a fact is cited as `000#12`'))
   .describe('The seed facts this item encodes (`000#38`), see shared/seeds/FACTS.md.');
+
+/** An IANA time zone the runtime knows, e.g. `Asia/Kolkata`; a misspelt zone would silently count SLAs in UTC. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a known IANA time zone; write it like "Asia/Kolkata", "Europe/London" or "UTC"')
+  .describe('An IANA time zone, e.g. `Asia/Kolkata`.');

@@ -1,6 +1,6 @@
 /** `pack.yaml`: document control. The rendered SOP opens with this table. */
 import { z } from 'zod';
-import { Facts, Id, Text } from './common.js';
+import { Facts, Id, Text, TimeZone } from './common.js';
 
 const IsoDate = z.iso.date().describe('A date, `YYYY-MM-DD`.');
 
@@ -34,7 +34,7 @@ export const PackDocument = z
       .describe(
         'When the SOP must be reviewed: `{ by: date }`, `{ every: quarter }`, or `{ after: "…" }`. A passed review date raises a task for the owner.',
       ),
-    timeZone: z.string().min(1).describe('The IANA time zone calendars default to, e.g. `Asia/Kolkata`.'),
+    timeZone: TimeZone.describe('The IANA time zone calendars default to, e.g. `Asia/Kolkata`.'),
     locales: z
       .array(z.string().min(2))
       .min(1)
