@@ -9,6 +9,7 @@ import { OpsError } from '../errors/catalog.js';
 import { packageVersion } from '../shared/paths.js';
 import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
+import { activatePackCommand } from './activate.js';
 import { diffPackDirs } from './diff.js';
 import { LINT_USAGE, lintPackCommand } from './lint.js';
 import { renderPackCommand } from './render.js';
@@ -110,6 +111,20 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
       const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
       const clean = await lintPackCommand(dir, { json: values.json === true, color, now: new Date() });
       return clean ? EXIT.ok : EXIT.finding;
+    },
+  },
+  activate: {
+    summary: 'Validate a pack and make it the active version of that pack in a workspace.',
+    usage: `opsbook activate <pack-dir> --workspace <id>
+
+  <pack-dir>    the pack's folder; an invalid pack is refused and nothing changes.
+  --workspace   the workspace id (ws_…), shown on the web app's Admin page.`,
+    args: ['pack-dir'],
+    options: { workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, config, [dir = '']) {
+      if (typeof values.workspace !== 'string' || values.workspace === '')
+        throw new UsageError('--workspace <id> is required.');
+      return (await activatePackCommand(config(), dir, values.workspace)) ? EXIT.ok : EXIT.finding;
     },
   },
   render: {
