@@ -15,6 +15,7 @@ import { answerClientError, problemOf, sendProblem, toProblem } from './problem.
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { packRoutes } from './routes/packs.js';
+import { taskRoutes } from './routes/tasks.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
 
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authRoutes(app, deps);
   workspaceRoutes(app, deps);
   packRoutes(app, deps);
+  taskRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (webRoot) {

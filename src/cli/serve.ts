@@ -12,6 +12,7 @@ import { databaseClock } from '../engine/clock.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
+import { PACK_REVIEW_TIMER, raisePackReviewTask } from '../modules/packs/review.js';
 import { newId } from '../shared/ids.js';
 import { WEB_ROOT, packageVersion } from '../shared/paths.js';
 import type { Database } from '../store/database.js';
@@ -90,6 +91,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         batchSize: config.workerBatchSize,
         log: logger,
         observe: (event) => metrics.observeWorker(event),
+        timerHandlers: { [PACK_REVIEW_TIMER]: raisePackReviewTask },
       });
       await worker.start();
     }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req' | 'pv';
+export type IdPrefix = 'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req' | 'pv' | 'tsk';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

@@ -185,6 +185,32 @@ export const packVersions = pgTable(
   ],
 );
 
+export type TaskStatus = 'open' | 'done';
+
+/**
+ * Work the system asks of someone (a pack's overdue review; later checklist items and follow-ups). The
+ * key makes raising the same task twice impossible.
+ */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    title: text('title').notNull(),
+    detail: text('detail').notNull().default(''),
+    subject: text('subject').notNull(),
+    assignee: text('assignee').notNull(),
+    status: text('status').$type<TaskStatus>().notNull().default('open'),
+    dueAt: instant('due_at'),
+    createdAt: createdAt(),
+    completedAt: instant('completed_at'),
+  },
+  (t) => [uniqueIndex('tasks_key').on(t.workspaceId, t.key), index('tasks_open').on(t.workspaceId, t.status)],
+);
+
 export const schema = {
   workspaces,
   users,
@@ -194,5 +220,6 @@ export const schema = {
   timers,
   outbox,
   packVersions,
+  tasks,
 };
 export type Schema = typeof schema;

@@ -51,6 +51,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/packs',
         '/api/v1/workspaces/{workspaceId}/packs/{packId}',
         '/api/v1/workspaces/{workspaceId}/packs/{packId}/diff',
+        '/api/v1/workspaces/{workspaceId}/tasks',
         '/healthz',
         '/metrics',
         '/readyz',

@@ -107,6 +107,7 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'memberships',
         'outbox',
         'pack_versions',
+        'tasks',
         'timeline_events',
         'timers',
         'workspaces',

@@ -10,6 +10,7 @@ import { renderPack } from '../../packs/render.js';
 import type { ValidatedPack } from '../../packs/load.js';
 import type { Pack } from '../../packs/schema/pack.js';
 import { newId } from '../../shared/ids.js';
+import { schedulePackReview } from './review.js';
 import type { Database } from '../../store/database.js';
 import { packVersions } from '../../store/schema.js';
 
@@ -85,6 +86,7 @@ export async function activatePack(
       .update(packVersions)
       .set({ active: true, activatedAt: now, activatedBy: actor })
       .where(and(thisPack, eq(packVersions.hash, loaded.hash)));
+    await schedulePackReview(tx, workspaceId, loaded);
     await appendTimeline(tx, workspaceId, {
       subject: `pack:${packId}`,
       type: 'pack.activated',

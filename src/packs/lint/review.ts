@@ -7,7 +7,7 @@ import type { Pack } from '../schema/pack.js';
 import { finding, type LintFinding } from './finding.js';
 import { dateInZone } from './week.js';
 
-const CADENCE_MONTHS = { month: 1, quarter: 3, 'half-year': 6, year: 12 } as const;
+export const CADENCE_MONTHS = { month: 1, quarter: 3, 'half-year': 6, year: 12 } as const;
 
 /** `review: { by }` before today. */
 export function reviewOverdue(pack: Pack, now: Date): LintFinding[] {
@@ -44,11 +44,11 @@ export function reviewCadenceOverdue(pack: Pack, now: Date): LintFinding[] {
   ];
 }
 
-function firstDayOf(date: string): string {
+export function firstDayOf(date: string): string {
   return date.length === 7 ? `${date}-01` : date;
 }
 
-function lastDayOf(date: string): string {
+export function lastDayOf(date: string): string {
   if (date.length !== 7) return date;
   const [year = 0, month = 1] = date.split('-').map(Number);
   const days = new Date(Date.UTC(year, month, 0)).getUTCDate();

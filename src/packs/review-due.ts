@@ -1,0 +1,56 @@
+/**
+ * When a pack's review becomes overdue: the first instant after its last on-time day, in the pack's time
+ * zone (`review.by` 2024-07 → 2024-08-01 00:00 there; `review.every` counted from the latest effective or
+ * changelog date). Pure: the server schedules a timer at this instant to raise the owner's task.
+ */
+import { addMonths, CADENCE_MONTHS, firstDayOf, lastDayOf } from './lint/review.js';
+import type { Pack } from './schema/pack.js';
+
+/** The last day (YYYY-MM-DD) on which the review is still on time; null for event-based reviews. */
+export function reviewDueDay(pack: Pack): string | null {
+  const { review, effective, changelog } = pack.pack;
+  if ('by' in review) return lastDayOf(review.by);
+  if ('every' in review) {
+    const last = [effective, ...changelog.map((c) => c.date)].map(firstDayOf).sort().at(-1)!;
+    return addMonths(last, CADENCE_MONTHS[review.every]);
+  }
+  return null;
+}
+
+/** The offset of a zone from UTC at an instant, in ms (Asia/Kolkata: +19 800 000). */
+function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instantMs);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return (
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instantMs
+  );
+}
+
+/** Midnight at the start of a local date in a zone, as a UTC instant (two passes settle DST changes). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  const wall = Date.UTC(year, month - 1, day);
+  let guess = wall - zoneOffsetMs(wall, timeZone);
+  guess = wall - zoneOffsetMs(guess, timeZone);
+  return new Date(guess);
+}
+
+/** The instant the review becomes overdue, or null when the pack's review is tied to an event. */
+export function reviewOverdueAt(pack: Pack): Date | null {
+  const day = reviewDueDay(pack);
+  return day === null ? null : startOfLocalDay(nextDay(day), pack.pack.timeZone);
+}
+
+function nextDay(date: string): string {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+}
