@@ -163,6 +163,18 @@ describe('loadPack: broken packs', () => {
     ]);
   });
 
+  it('reports timed transitions that loop, at the transition that closes the loop', async () => {
+    expect(await problemsOf(fixture('lifecycle-cycle'))).toEqual([
+      at('lifecycles.yaml', 12, 9, 'lifecycles[0].transitions[1]', 'timed transitions form a cycle'),
+    ]);
+  });
+
+  it('reports vendor weights that sum to 95 %', async () => {
+    expect(await problemsOf(fixture('vendor-weights'))).toEqual([
+      at('vendors.yaml', 6, 5, 'vendors.criteria', 'the criteria weights sum to 95 %; they must sum to 100 %'),
+    ]);
+  });
+
   it('reports a missing field at the map that lacks it', async () => {
     expect(await problemsOf(fixture('missing-field'))).toEqual([
       at('calendars.yaml', 5, 5, 'calendars[1].label', 'missing required field `label`'),
