@@ -21,3 +21,25 @@ describe('parseYamlSource: aliases', () => {
     expect(parseYamlSource('a.yaml', `facts: &facts ['000#1']\nitems:\n${items}\n`).problems).toEqual([]);
   });
 });
+
+describe('values cut short by a comment', () => {
+  it('warns where a glued `#` ended a plain value, and leaves real comments and quoted values alone', () => {
+    const text = [
+      'channels:',
+      '  - purpose: Post in #releases channel',
+      '  - purpose: Post in releases # a real comment',
+      "  - purpose: 'Post in #releases channel'",
+      '',
+    ].join('\n');
+    const { problems } = parseYamlSource('support.yaml', text);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'support.yaml',
+        line: 2,
+        column: 14,
+        severity: 'warning',
+        message: 'YAML read "#releases channel" as a comment, so this value ends at "Post in"',
+      }),
+    ]);
+  });
+});

@@ -55,8 +55,33 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     ...doc.errors.map((e) => yamlProblem(source, e, 'error')),
     ...doc.warnings.map((e) => yamlProblem(source, e, 'warning')),
     ...unresolvedAliases(source),
+    ...valuesCutByComments(source),
   ];
   return { source, problems };
+}
+
+/**
+ * `purpose: Post in #releases channel` is read as "Post in" and a comment: YAML starts a comment at any
+ * ` #`. A comment glued to its `#` right after a plain value is almost always text the author meant, so
+ * it is reported (quote the value to keep the `#`). Comments written `# like this` are left alone.
+ */
+function valuesCutByComments(source: YamlSource): PackProblem[] {
+  const problems: PackProblem[] = [];
+  visit(source.doc, {
+    Scalar(_key, node) {
+      if (node.type !== 'PLAIN' || typeof node.comment !== 'string' || !/^\S/.test(node.comment)) return;
+      const kept = String(node.value);
+      problems.push({
+        file: source.file,
+        ...positionOf(source, node),
+        path: '',
+        message: `YAML read "#${node.comment.split('\n')[0]}" as a comment, so this value ends at "${kept}"`,
+        hint: "quote the value (e.g. 'Post in #releases channel') if the `#` is part of it, or write comments as `# …`",
+        severity: 'warning',
+      });
+    },
+  });
+  return problems;
 }
 
 /**
