@@ -2,7 +2,7 @@
  * The `opsbook` command as a user runs it, in child processes: help, exit codes 0/1/2, migrate, and
  * `serve` from start to a graceful SIGTERM shutdown; on PostgreSQL, an api and a worker process together.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,19 +18,13 @@ import {
   postgresAvailable,
   postgresSkipReason,
 } from '../support/databases.js';
+import { runCli } from '../support/cli.js';
 import { createWorkspace } from '../support/fixtures.js';
 
 const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' };
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
-    env: { ...baseEnv, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { LOG_LEVEL: 'warn', ...env });
 
 async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });

@@ -1,9 +1,9 @@
 /** `opsbook activate`: a valid pack becomes the workspace's active version; an invalid one changes nothing. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { readTimeline } from '../../src/engine/timeline.js';
 import { listActivePacks } from '../../src/modules/packs/versions.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -16,12 +16,10 @@ const env = {
   OPSBOOK_DATA: data,
   LOG_LEVEL: 'warn',
 };
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts', ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => {
+  const r = runCli(args, env);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 describe('opsbook activate', () => {
   it('activates a valid pack once, refuses an invalid one, and records who activated it', async () => {

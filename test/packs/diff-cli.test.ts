@@ -3,25 +3,17 @@
  * template line changed: exactly those changes in human terms, exit 1; exit 0 for packs that mean the same;
  * an invalid pack's problems and exit 1; exit 2 on bad usage.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { PACKS_DIR } from './support.js';
 
-const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
 const SEED = join(PACKS_DIR, 'shopsmart-pro');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 /** Replaces one exact piece of a file, failing loudly if the seed no longer reads that way. */
 function replaceOnce(file: string, from: string, to: string): void {

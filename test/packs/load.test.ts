@@ -171,7 +171,13 @@ describe('loadPack: broken packs', () => {
 
   it('reports vendor weights that sum to 95 %', async () => {
     expect(await problemsOf(fixture('vendor-weights'))).toEqual([
-      at('vendors.yaml', 6, 5, 'vendors.criteria', 'the criteria weights sum to 95 %; they must sum to 100 %'),
+      at(
+        'vendors.yaml',
+        6,
+        5,
+        'vendors.criteria',
+        'the criteria weights sum to 95 %; they must sum to 100 %',
+      ),
     ]);
   });
 

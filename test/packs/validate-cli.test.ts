@@ -2,21 +2,13 @@
  * `opsbook validate` as a user runs it, in a child process: exit 0 for a valid pack, 1 for an invalid one
  * (with the problems on stdout, as text or JSON), 2 for bad usage.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 
-const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('opsbook validate', () => {
   it('exits 0 for a valid pack and prints its id, version and hash', () => {
