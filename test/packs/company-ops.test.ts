@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Pack } from '../../src/packs/schema/pack.js';
-import { loadPackForTest, readSeed, seedsAvailable } from './support.js';
+import { byId, loadPackForTest, readSeed, seedsAvailable } from './support.js';
 
 const loadedPack = seedsAvailable ? await loadPackForTest('company-ops') : (undefined as unknown as Pack);
 
@@ -34,18 +34,6 @@ function headings(seed: string, pattern: RegExp): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => pattern.test(line));
-}
-
-function checklist(pack: Pack, id: string) {
-  const found = pack.checklists?.find((c) => c.id === id);
-  if (!found) throw new Error(`pack has no checklist ${id}`);
-  return found;
-}
-
-function lifecycle(pack: Pack, id: string) {
-  const found = pack.lifecycles?.find((l) => l.id === id);
-  if (!found) throw new Error(`pack has no lifecycle ${id}`);
-  return found;
 }
 
 const texts = (pack: Pack, id: string) => checklist(pack, id).items.map((i) => i.text);
@@ -297,3 +285,11 @@ describe.runIf(seedsAvailable)(
     });
   },
 );
+
+function checklist(pack: Pack, id: string) {
+  return byId(pack.checklists, id, 'checklist');
+}
+
+function lifecycle(pack: Pack, id: string) {
+  return byId(pack.lifecycles, id, 'lifecycle');
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Pack } from '../../src/packs/schema/pack.js';
-import { loadPackForTest, readSeed, seedsAvailable } from './support.js';
+import { loadPackForTest, readSeed, section, seedsAvailable } from './support.js';
 
 const loadedPack = seedsAvailable ? await loadPackForTest('pos-saas') : (undefined as unknown as Pack);
 
@@ -20,16 +20,6 @@ function withinMs(target: Target): number | undefined {
 
 function hours(text: string): number {
   return Number(text) * HOUR;
-}
-
-/** The text between a heading line and the next heading of the same or a higher level. */
-function section(text: string, heading: string): string {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no heading "${heading}" in the seed`);
-  const level = /^#+/.exec(heading)![0];
-  const rest = text.slice(start + heading.length + 2);
-  const end = rest.search(new RegExp(`^#{1,${level.length}} `, 'm'));
-  return end < 0 ? rest : rest.slice(0, end);
 }
 
 /** The items of a "- x" list directly under a bold label such as `**Pro Plan**:`. */

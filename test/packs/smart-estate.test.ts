@@ -5,17 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Pack } from '../../src/packs/schema/pack.js';
-import { loadPackForTest, markdownTables, readSeed, seedsAvailable } from './support.js';
+import { byId, loadPackForTest, markdownTables, readSeed, section, seedsAvailable } from './support.js';
 
 const loadedPack = seedsAvailable ? await loadPackForTest('smart-estate') : (undefined as unknown as Pack);
 
-/** The text of a `## heading` section of the seed, up to the next `## `. */
-function section(seed: string, heading: string): string {
-  const start = seed.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`seed has no section "${heading}"`);
-  const end = seed.indexOf('\n## ', start + 1);
-  return seed.slice(start, end < 0 ? undefined : end);
-}
+/** A `## heading` section of the seed, heading line included, up to the next heading of its level. */
+const seedSection = (seed: string, heading: string) => `\n## ${heading}\n${section(seed, `## ${heading}`)}`;
 
 /** The items of the numbered list (`1. …`) in a text, in order. */
 function numbered(text: string): string[] {
@@ -36,18 +31,6 @@ function bulletsAfter(text: string, label: string): string[] {
 }
 
 const kebab = (label: string) => label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-
-function checklist(pack: Pack, id: string) {
-  const found = pack.checklists?.find((c) => c.id === id);
-  if (!found) throw new Error(`pack has no checklist ${id}`);
-  return found;
-}
-
-function lifecycle(pack: Pack, id: string) {
-  const found = pack.lifecycles?.find((l) => l.id === id);
-  if (!found) throw new Error(`pack has no lifecycle ${id}`);
-  return found;
-}
 
 const ACTIVATION_GUARD = {
   all: [
@@ -81,7 +64,7 @@ describe.runIf(seedsAvailable)(
 
     it('names seed 004 as its source and quotes every operating principle', () => {
       expect(pack.pack.source).toBe('004_ef6c9f855dff001f.txt');
-      const principles = bulletsAfter(section(seed, 'Operating Principles'), '## Operating Principles');
+      const principles = bulletsAfter(seedSection(seed, 'Operating Principles'), '## Operating Principles');
       expect(principles).toHaveLength(6);
       for (const principle of principles) expect(pack.pack.scope).toContain(principle);
     });
@@ -130,7 +113,7 @@ describe.runIf(seedsAvailable)(
       ['Payment Confirmation SOP', 'payment-confirmation', 10],
       ['Guard Setup SOP', 'guard-setup', 7],
     ])('encodes "%s" as ordered checklist %s with its %i steps verbatim', (heading, id, count) => {
-      const steps = numbered(section(seed, heading));
+      const steps = numbered(seedSection(seed, heading));
       expect(steps).toHaveLength(count);
       const list = checklist(pack, id);
       expect(list.ordered).toBe(true);
@@ -159,7 +142,7 @@ describe.runIf(seedsAvailable)(
       ['Weekly:', 'weekly-operations', 'week', 4],
       ['Monthly:', 'monthly-operations', 'month', 5],
     ])('runs the "%s" operations as %s every %s (%i items)', (label, id, every, count) => {
-      const items = bulletsAfter(section(seed, 'Recurring Operations'), label);
+      const items = bulletsAfter(seedSection(seed, 'Recurring Operations'), label);
       expect(items).toHaveLength(count);
       const list = checklist(pack, id);
       expect(list.schedule).toMatchObject({ every });
@@ -167,8 +150,8 @@ describe.runIf(seedsAvailable)(
     });
 
     it('keeps the resident and guard record fields and the resident import controls', () => {
-      const residentText = section(seed, 'Resident Data SOP');
-      const guardText = section(seed, 'Guard Setup SOP');
+      const residentText = seedSection(seed, 'Resident Data SOP');
+      const guardText = seedSection(seed, 'Guard Setup SOP');
       const records = new Map((pack.records ?? []).map((r) => [r.id, r]));
       const fields = (id: string, required: boolean) =>
         records
@@ -187,7 +170,7 @@ describe.runIf(seedsAvailable)(
 
     it('hands the 7 items over to customer success when the estate goes live', () => {
       const items = bulletsAfter(
-        section(seed, 'Customer Success Handoff'),
+        seedSection(seed, 'Customer Success Handoff'),
         'When an estate goes live, hand over:',
       );
       expect(items).toHaveLength(7);
@@ -245,3 +228,11 @@ describe.runIf(seedsAvailable)(
     });
   },
 );
+
+function checklist(pack: Pack, id: string) {
+  return byId(pack.checklists, id, 'checklist');
+}
+
+function lifecycle(pack: Pack, id: string) {
+  return byId(pack.lifecycles, id, 'lifecycle');
+}

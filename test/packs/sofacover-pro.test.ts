@@ -7,7 +7,7 @@
 import { Liquid } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
 import type { Pack } from '../../src/packs/schema/pack.js';
-import { loadPackForTest, readSeed, seedsAvailable } from './support.js';
+import { loadPackForTest, readSeed, section, seedsAvailable } from './support.js';
 
 const loadedPack = seedsAvailable ? await loadPackForTest('sofacover-pro') : (undefined as unknown as Pack);
 
@@ -18,16 +18,6 @@ function ms(text: string): number {
   const match = /^(\d+)?\s*(second|minute|hour|week)s?$/.exec(text.trim());
   if (!match) throw new Error(`cannot read "${text}" as a duration`);
   return Number(match[1] ?? 1) * UNIT_MS[match[2]!]!;
-}
-
-/** The text under a heading, up to the next heading of the same or a higher level. */
-function section(text: string, heading: string): string {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no heading "${heading}" in the seed`);
-  const level = /^#+/.exec(heading)![0];
-  const rest = text.slice(start + heading.length + 2);
-  const end = rest.search(new RegExp(`^#{1,${level.length}} `, 'm'));
-  return end < 0 ? rest : rest.slice(0, end);
 }
 
 /** The subsections `### Name` (or deeper) of a text, by name. */

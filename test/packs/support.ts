@@ -58,3 +58,20 @@ export function factCount(number: string): number {
   const numbers = [...section.matchAll(/^(\d+)\. \[/gm)].map((m) => Number(m[1]));
   return Math.max(0, ...numbers);
 }
+
+/** The text under a Markdown heading line (`## Billing`), up to the next heading of the same or a higher level. */
+export function section(text: string, heading: string): string {
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no heading "${heading}" in the seed`);
+  const level = /^#+/.exec(heading)![0];
+  const rest = text.slice(start + heading.length + 2);
+  const end = rest.search(new RegExp(`^#{1,${level.length}} `, 'm'));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** An item of a pack list by id, failing the test with a clear message when it is missing. */
+export function byId<T extends { id: string }>(list: readonly T[] | undefined, id: string, what: string): T {
+  const found = list?.find((item) => item.id === id);
+  if (!found) throw new Error(`pack has no ${what} ${id}`);
+  return found;
+}
