@@ -3,8 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { withSettingsTable } from '../src/config/render.js';
 import { renderErrorsMarkdown } from '../src/errors/render.js';
 import { renderPackReference } from '../src/packs/reference.js';
+import { withEventTable } from '../src/engine/scenario/reference.js';
 
 writeFileSync('docs/errors.md', renderErrorsMarkdown());
 writeFileSync('docs/pack-reference.md', renderPackReference());
 writeFileSync('README.md', withSettingsTable(readFileSync('README.md', 'utf8')));
-process.stdout.write('wrote docs/errors.md, docs/pack-reference.md and the settings table of README.md\n');
+writeFileSync('docs/scenarios.md', withEventTable(readFileSync('docs/scenarios.md', 'utf8')));
+process.stdout.write(
+  'wrote docs/errors.md, docs/pack-reference.md the settings table of README.md and the event table of docs/scenarios.md\n',
+);

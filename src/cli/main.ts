@@ -14,6 +14,7 @@ import { diffPackDirs } from './diff.js';
 import { LINT_USAGE, lintPackCommand } from './lint.js';
 import { renderPackCommand } from './render.js';
 import { serveUntilSignalled } from './serve.js';
+import { simulateCommand, testCommand } from './simulate.js';
 import { validatePack } from './validate.js';
 
 export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
@@ -84,6 +85,46 @@ const COMMANDS: Record<string, Command> = {
       const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
       const valid = await validatePack(dir, { json: values.json === true, color });
       return valid ? EXIT.ok : EXIT.finding;
+    },
+  },
+  simulate: {
+    summary: 'Run a scenario against a pack in virtual time and print the effects in time order.',
+    usage: `opsbook simulate <pack-dir> <scenario.yaml> [--json] [--explain]
+
+  <scenario.yaml>  start, events and optional until (docs/scenarios.md).
+  --json           one JSON object per line: at, type, subject and the type's fields.
+  --explain        add the derivation of each due time.
+
+Exit 0 after a run, 1 when the pack or the scenario is invalid (nothing is run), 2 on bad usage.`,
+    args: ['pack-dir', 'scenario'],
+    options: {
+      json: { type: 'boolean' },
+      explain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    async run(values, _config, [dir = '', scenario = '']) {
+      const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
+      const ok = await simulateCommand(dir, scenario, {
+        json: values.json === true,
+        explain: values.explain === true,
+        color,
+      });
+      return ok ? EXIT.ok : EXIT.finding;
+    },
+  },
+  test: {
+    summary: "Run a pack's scenario tests (tests/*.yaml). Exit 1 when one fails.",
+    usage: `opsbook test <pack-dir> [--json]
+
+  Runs each tests/*.yaml of the pack and checks its expect list; a failure shows the expected effect
+  and the effects of that type that did happen.
+  --json  print { ok, scenarios: [{ file, ok, failures }] }.`,
+    args: ['pack-dir'],
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, _config, [dir = '']) {
+      const color = process.stdout.isTTY && processEnv().NO_COLOR === undefined;
+      const ok = await testCommand(dir, { color, json: values.json === true });
+      return ok ? EXIT.ok : EXIT.finding;
     },
   },
   diff: {

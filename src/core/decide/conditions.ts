@@ -1,0 +1,32 @@
+/**
+ * Conditions of a pack (`{ field: facts.customers_added, gte: 5 }`) evaluated against what a subject and an
+ * event know. Bounds are inclusive as written: `gte: 5` holds for 5 ("≥ 5"). A comparison with a field
+ * that is not set is false, except `exists: false` and `ne`.
+ */
+import type { Frozen } from '../../packs/compile.js';
+import type { Condition } from '../../packs/schema/common.js';
+import type { Scalar } from './types.js';
+
+export type Lookup = (field: string) => Scalar | undefined;
+
+export function holds(condition: Frozen<Condition> | undefined, lookup: Lookup): boolean {
+  if (condition === undefined) return true;
+  if ('all' in condition) return condition.all.every((c) => holds(c, lookup));
+  if ('any' in condition) return condition.any.some((c) => holds(c, lookup));
+  if ('not' in condition) return !holds(condition.not, lookup);
+  const value = lookup(condition.field);
+  const present = value !== undefined && value !== null;
+  if (condition.exists !== undefined && condition.exists !== present) return false;
+  if (condition.ne !== undefined && value === condition.ne) return false;
+  if (condition.eq !== undefined && value !== condition.eq) return false;
+  if (condition.in !== undefined && !condition.in.some((v) => v === value)) return false;
+  const numeric = [condition.gt, condition.gte, condition.lt, condition.lte].some((b) => b !== undefined);
+  if (numeric) {
+    if (typeof value !== 'number') return false;
+    if (condition.gt !== undefined && !(value > condition.gt)) return false;
+    if (condition.gte !== undefined && !(value >= condition.gte)) return false;
+    if (condition.lt !== undefined && !(value < condition.lt)) return false;
+    if (condition.lte !== undefined && !(value <= condition.lte)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,75 @@
+/**
+ * Escalation rules (SofaCover: "P0 to Tier 2 after 30 min, P1 after 2 h, unresolved P0/P1 to management
+ * after 4 h"). A timed rule counts from its anchor (`since`), on its calendar if it names one, and fires
+ * only while its condition holds and, unless it says otherwise, while the subject is open; `repeat` fires
+ * it again every so often, so many times. Escalating to a tier starts that tier's response clock.
+ */
+import type { Ctx } from './context.js';
+import { holds } from './conditions.js';
+import { levelOf, meetClock, scaleOf, startNamedClock } from './sla.js';
+
+function rules(ctx: Ctx) {
+  return ctx.s.kind === 'ticket' || ctx.s.kind === 'incident' ? (ctx.ep.policy.pack.escalations ?? []) : [];
+}
+
+/** Records an escalation: the effect, the `escalated` anchor, the tier, and the tier's response clock. */
+export function escalate(ctx: Ctx, key: string, rule: string, to: string, reason?: string): void {
+  ctx.emit(key, { type: 'escalate', rule, to, ...(reason ? { reason } : {}) });
+  ctx.s.marks.escalated = ctx.nowMs;
+  if (!to.startsWith('tier:')) return;
+  const tierId = to.slice(5);
+  ctx.s.fields.tier = tierId;
+  const tier = ctx.ep.policy.pack.tiers?.find((t) => t.id === tierId);
+  const scale = scaleOf(ctx);
+  const level = scale ? levelOf(ctx, scale) : undefined;
+  const response = tier?.responseTimes?.find((r) => r.level === level?.id);
+  if (!response) return;
+  const id = `${tierId}-response`;
+  if (ctx.s.clocks[id]) meetClock(ctx, id);
+  delete ctx.s.clocks[id];
+  startNamedClock(ctx, id, response.target, ctx.nowMs, `tier:${tierId}/${level!.id}`);
+}
+
+/** A person escalated by hand, for a reason (ShopSmart's escalation matrix, SofaCover's three reasons). */
+export function manualEscalation(ctx: Ctx, to: string, reason: string | undefined): void {
+  const rule = rules(ctx).find(
+    (r) => 'manual' in r.trigger && r.to === to && (reason === undefined || r.trigger.manual === reason),
+  );
+  escalate(ctx, `escalation:manual${ctx.occurrence}`, rule?.id ?? 'manual', to, reason ?? rule?.label);
+}
+
+/** Event-triggered rules (`trigger: { event: bug-confirmed }`). */
+export function escalationEvents(ctx: Ctx, type: string): void {
+  for (const rule of rules(ctx)) {
+    if (!('event' in rule.trigger) || rule.trigger.event !== type || !holds(rule.when, ctx.lookup)) continue;
+    escalate(ctx, `escalation:${rule.id}${ctx.occurrence}`, rule.id, rule.to, rule.label);
+  }
+}
+
+/** Fires the timed rules that have come due and says when the next one falls. */
+export function escalationTimers(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
+  for (const rule of rules(ctx)) {
+    const name = `escalation:${rule.id}`;
+    if (!('after' in rule.trigger)) continue;
+    const { after, since, calendar, onlyIfOpen } = rule.trigger;
+    const anchor = ctx.s.marks[since];
+    const times = 1 + (rule.repeat?.times ?? 0);
+    let fired = ctx.s.escalations[rule.id] ?? 0;
+    let next: number | null = null;
+    while (anchor !== undefined && fired < times) {
+      if (onlyIfOpen && !ctx.s.open) break;
+      if (!holds(rule.when, ctx.lookup)) break;
+      const offset = after + fired * (rule.repeat?.every ?? 0);
+      const dueMs = ctx.ep.calendar(calendar).add(anchor, offset);
+      if (!Number.isFinite(dueMs)) break;
+      if (dueMs > ctx.nowMs) {
+        next = dueMs;
+        break;
+      }
+      fired++;
+      ctx.s.escalations[rule.id] = fired;
+      escalate(ctx, `escalation:${rule.id}:${fired}`, rule.id, rule.to, rule.label);
+    }
+    wake(name, next);
+  }
+}

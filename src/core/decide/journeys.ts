@@ -1,0 +1,90 @@
+/**
+ * Journeys: an event that matches a journey's trigger enrols the subject; each step runs at its offset
+ * from the trigger (or on a later event such as a survey answer) if its condition holds then; every
+ * matching branch runs; the journey ends for the subject as soon as one exit condition holds.
+ */
+import type { Ctx } from './context.js';
+import { runAction } from './actions.js';
+import { holds } from './conditions.js';
+
+function journeys(ctx: Ctx) {
+  return Object.values(ctx.ep.policy.journeys);
+}
+
+/** Enrols the subject in every journey this event triggers (again, once a previous run has ended). */
+export function journeyTriggers(ctx: Ctx, type: string): void {
+  for (const journey of journeys(ctx)) {
+    if (journey.trigger.event !== type || !holds(journey.trigger.when, ctx.lookup)) continue;
+    const run = ctx.s.journeys[journey.id];
+    const finished = run && (run.exited || run.done.length >= journey.steps.length);
+    if (run && !finished) continue;
+    ctx.s.journeys[journey.id] = { startedAtMs: ctx.nowMs, done: [], exited: false, data: { ...ctx.data } };
+    ctx.emit(`journey:${journey.id}@${ctx.nowMs}:start`, { type: 'journey.start', journey: journey.id });
+  }
+}
+
+function exitIfDone(ctx: Ctx, journeyId: string): boolean {
+  const journey = ctx.ep.policy.journeys[journeyId];
+  const run = ctx.s.journeys[journeyId];
+  if (!journey || !run || run.exited) return true;
+  if ((journey.exitWhen ?? []).some((c) => holds(c, ctx.lookup))) {
+    ctx.s.journeys[journeyId] = { ...run, exited: true };
+    ctx.emit(`journey:${journeyId}@${run.startedAtMs}:exit`, { type: 'journey.exit', journey: journeyId });
+    return true;
+  }
+  return false;
+}
+
+function runStep(ctx: Ctx, journeyId: string, stepIndex: number): void {
+  const journey = ctx.ep.policy.journeys[journeyId]!;
+  const run = ctx.s.journeys[journeyId]!;
+  const step = journey.steps[stepIndex]!;
+  ctx.s.journeys[journeyId] = { ...run, done: [...run.done, step.id] };
+  if (!holds(step.when, ctx.lookup)) return;
+  const rule = `journey:${journeyId}@${run.startedAtMs}:${step.id}`;
+  step.actions.forEach((action, i) => runAction(ctx, action, rule, i));
+  for (const branch of step.branches ?? []) {
+    if (!holds(branch.when, ctx.lookup)) continue;
+    branch.actions.forEach((action, i) => runAction(ctx, action, `${rule}:${branch.id}`, i));
+  }
+}
+
+/** Runs the steps of running journeys that wait for this event (a survey answer). */
+export function journeyEvents(ctx: Ctx, type: string): void {
+  for (const journey of journeys(ctx)) {
+    const run = ctx.s.journeys[journey.id];
+    if (!run || run.exited || exitIfDone(ctx, journey.id)) continue;
+    journey.steps.forEach((step, index) => {
+      if (!step.on || step.on.event !== type) return;
+      if (step.on.survey !== undefined && ctx.data.survey !== step.on.survey) return;
+      if (ctx.s.journeys[journey.id]!.done.includes(step.id)) return;
+      runStep(ctx, journey.id, index);
+    });
+  }
+}
+
+/** Runs every step whose offset has come, in order; says when the next one falls. */
+export function journeyTimers(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
+  for (const journey of journeys(ctx)) {
+    const name = `journey:${journey.id}`;
+    const run = ctx.s.journeys[journey.id];
+    if (!run || run.exited) {
+      wake(name, null);
+      continue;
+    }
+    const pending = journey.steps
+      .map((step, index) => ({ step, index, atMs: run.startedAtMs + (step.at ?? Number.NaN) }))
+      .filter((p) => p.step.at !== undefined && !run.done.includes(p.step.id))
+      .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+    let next: number | null = null;
+    for (const p of pending) {
+      if (p.atMs > ctx.nowMs) {
+        next = p.atMs;
+        break;
+      }
+      if (exitIfDone(ctx, journey.id)) break;
+      runStep(ctx, journey.id, p.index);
+    }
+    wake(name, ctx.s.journeys[journey.id]!.exited ? null : next);
+  }
+}

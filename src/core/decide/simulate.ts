@@ -1,0 +1,127 @@
+/**
+ * The simulator: runs events in virtual time with the same `decide` as production. Subjects live in a
+ * Map and timers in a heap; at each instant the scenario's events run before the timers due then (an
+ * answer at the very minute of the deadline meets it), and timers run in time order until `until`.
+ */
+import { decide } from './decide.js';
+import type { EnginePolicy } from './prepare.js';
+import type { Effect, EngineEvent, SubjectState } from './types.js';
+
+interface Wake {
+  readonly atMs: number;
+  readonly subject: string;
+  readonly name: string;
+  /** Insertion order, so equal instants run first-scheduled first. */
+  readonly order: number;
+}
+
+/** A binary min-heap of wake-ups by (instant, order). */
+class WakeHeap {
+  private readonly items: Wake[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): Wake | undefined {
+    return this.items[0];
+  }
+
+  push(wake: Wake): void {
+    const a = this.items;
+    a.push(wake);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(a[i]!, a[parent]!)) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): Wake | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: Wake, b: Wake): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
+}
+
+export interface SimulationResult {
+  readonly effects: readonly Effect[];
+  readonly subjects: ReadonlyMap<string, SubjectState>;
+  readonly decisions: number;
+}
+
+/** Runs the events (already validated and in order) and every timer up to `untilMs`. */
+export function simulate(
+  ep: EnginePolicy,
+  events: readonly EngineEvent[],
+  untilMs: number,
+  onEffect?: (effect: Effect) => void,
+): SimulationResult {
+  const subjects = new Map<string, SubjectState>();
+  /** The instant each (subject, timer) is set for now; a popped wake that disagrees was replaced or cancelled. */
+  const current = new Map<string, number>();
+  const heap = new WakeHeap();
+  const effects: Effect[] = [];
+  let order = 0;
+  let decisions = 0;
+
+  const run = (subject: string, type: string, atMs: number, data: EngineEvent['data']) => {
+    const decision = decide(ep, subjects.get(subject) ?? null, { type, atMs, subject, data });
+    decisions++;
+    subjects.set(subject, decision.state);
+    for (const effect of decision.effects) {
+      if (onEffect) onEffect(effect);
+      else effects.push(effect);
+    }
+    for (const timer of decision.timers) {
+      const id = `${subject}\u0000${timer.name}`;
+      if (timer.atMs === null) current.delete(id);
+      else {
+        current.set(id, timer.atMs);
+        heap.push({ atMs: timer.atMs, subject, name: timer.name, order: order++ });
+      }
+    }
+  };
+
+  const runTimersUntil = (limitMs: number, inclusive: boolean) => {
+    for (
+      let wake = heap.peek();
+      wake && (wake.atMs < limitMs || (inclusive && wake.atMs === limitMs));
+      wake = heap.peek()
+    ) {
+      heap.pop();
+      const id = `${wake.subject}\u0000${wake.name}`;
+      if (current.get(id) !== wake.atMs) continue;
+      current.delete(id);
+      run(wake.subject, 'timer', wake.atMs, { timer: wake.name });
+    }
+  };
+
+  for (const event of events) {
+    runTimersUntil(event.atMs, false);
+    run(event.subject, event.type, event.atMs, event.data);
+  }
+  runTimersUntil(untilMs, true);
+  return { effects, subjects, decisions };
+}

@@ -1,0 +1,265 @@
+/**
+ * The event types a scenario (and the live intake) may send the engine, with their fields. Each type names
+ * the field that identifies its subject (`ticket: T1` → subject `ticket:T1`) and whether it creates the
+ * subject; an event for a subject that was never created is an error in a scenario.
+ */
+
+export type FieldKind = 'string' | 'number' | 'boolean' | 'scalar';
+
+export interface EventSpec {
+  /** The field naming the subject, and the subject's kind. */
+  readonly subject: { readonly field: string; readonly kind: string };
+  readonly required?: Readonly<Record<string, FieldKind>>;
+  readonly optional?: Readonly<Record<string, FieldKind>>;
+  /** Required choices: at least one field of each list must be present (`severity` or `priority`). */
+  readonly oneOf?: readonly (readonly string[])[];
+  readonly creates?: boolean;
+  /** Any further field is accepted (usage facts, release fields). */
+  readonly open?: boolean;
+  readonly summary: string;
+  /** Allowed values of some fields. */
+  readonly values?: Readonly<Record<string, readonly string[]>>;
+}
+
+const ACCOUNT = { field: 'account', kind: 'account' } as const;
+const TICKET = { field: 'ticket', kind: 'ticket' } as const;
+const INCIDENT = { field: 'incident', kind: 'incident' } as const;
+
+const accountEvent = (summary: string, optional: Record<string, FieldKind> = {}): EventSpec => ({
+  subject: ACCOUNT,
+  creates: true,
+  optional: { plan: 'string', reason: 'string', ...optional },
+  summary,
+});
+
+export const EVENTS: Readonly<Record<string, EventSpec>> = {
+  'ticket.created': {
+    subject: TICKET,
+    creates: true,
+    required: { priority: 'string', channel: 'string' },
+    optional: {
+      account: 'string',
+      plan: 'string',
+      category: 'string',
+      subject: 'string',
+      body: 'string',
+      customer: 'string',
+      locale: 'string',
+      tier: 'string',
+    },
+    summary: 'A ticket arrives on a channel with a priority.',
+  },
+  'ticket.replied': {
+    subject: TICKET,
+    required: { by: 'string' },
+    optional: { body: 'string' },
+    values: { by: ['agent', 'customer'] },
+    summary: 'An agent (first response, update) or the customer (resumes a pending ticket) replies.',
+  },
+  'ticket.status': {
+    subject: TICKET,
+    oneOf: [['status', 'to']],
+    optional: { status: 'string', to: 'string' },
+    summary:
+      'The status changes; `pending`, `waiting`, `on-hold` pause the resolution clock, `resolved` stops it.',
+  },
+  'ticket.priority': {
+    subject: TICKET,
+    oneOf: [['priority', 'to']],
+    optional: { priority: 'string', to: 'string' },
+    summary: 'The priority changes: running clocks take the new targets, new routes are notified.',
+  },
+  'ticket.escalated': {
+    subject: TICKET,
+    required: { to: 'string' },
+    optional: { reason: 'string' },
+    summary: 'Escalated by hand to a tier or role (`tier:tier-2`), for a reason of the escalation matrix.',
+  },
+  'ticket.assigned': { subject: TICKET, required: { assignee: 'string' }, summary: 'Assigned to an agent.' },
+  'ticket.resolved': { subject: TICKET, summary: 'Resolved: clocks stop with their verdicts.' },
+  'ticket.reopened': { subject: TICKET, summary: 'Reopened: the resolution clock runs again.' },
+  'incident.declared': {
+    subject: INCIDENT,
+    creates: true,
+    oneOf: [['severity', 'priority']],
+    optional: {
+      severity: 'string',
+      priority: 'string',
+      kind: 'string',
+      title: 'string',
+      service: 'string',
+      reportable: 'boolean',
+      eu_personal_data: 'boolean',
+    },
+    summary:
+      'An incident is declared (detected) with a severity and a kind (security, billing, data, auth, …).',
+  },
+  'incident.role': {
+    subject: INCIDENT,
+    required: { role: 'string', who: 'string' },
+    summary: 'Someone takes a role (incident commander, tech lead, comms lead, executive sponsor).',
+  },
+  'incident.status': {
+    subject: INCIDENT,
+    oneOf: [['status', 'to']],
+    optional: { status: 'string', to: 'string' },
+    summary: 'The status changes: the response is met; a stage id meets that stage; `resolved` resolves.',
+  },
+  'incident.severity': {
+    subject: INCIDENT,
+    oneOf: [['severity', 'to']],
+    optional: { severity: 'string', to: 'string' },
+    summary: 'The severity changes.',
+  },
+  'incident.priority': {
+    subject: INCIDENT,
+    oneOf: [['priority', 'to']],
+    optional: { priority: 'string', to: 'string' },
+    summary: 'The priority changes.',
+  },
+  'incident.stage': { subject: INCIDENT, required: { stage: 'string' }, summary: 'A stage is done.' },
+  'incident.updated': {
+    subject: INCIDENT,
+    optional: { audience: 'string' },
+    values: { audience: ['customer', 'internal'] },
+    summary: 'An update is posted (to customers: the customer notice is met).',
+  },
+  'incident.reported': {
+    subject: INCIDENT,
+    required: { clock: 'string' },
+    summary: 'A regulator was told (meets the regulatory clock of that id).',
+  },
+  'incident.escalated': {
+    subject: INCIDENT,
+    required: { to: 'string' },
+    optional: { reason: 'string' },
+    summary: 'Escalated by hand.',
+  },
+  'incident.resolved': {
+    subject: INCIDENT,
+    summary: 'Resolved: follow-ups and the review are due from now.',
+  },
+  'alert.fired': {
+    subject: { field: 'key', kind: 'alert' },
+    creates: true,
+    optional: {
+      severity: 'string',
+      priority: 'string',
+      monitor: 'string',
+      metric: 'string',
+      value: 'number',
+      title: 'string',
+    },
+    summary: 'An alert fires (or repeats) for a dedup key; a metric and value are graded by the thresholds.',
+  },
+  'alert.resolved': { subject: { field: 'key', kind: 'alert' }, summary: 'The alert resolves.' },
+  'monitor.down': {
+    subject: { field: 'monitor', kind: 'monitor' },
+    creates: true,
+    summary: 'A check fails.',
+  },
+  'monitor.up': {
+    subject: { field: 'monitor', kind: 'monitor' },
+    creates: true,
+    summary: 'A check recovers.',
+  },
+  'signup.submitted': accountEvent('A signup is submitted for review.', {
+    name: 'string',
+    location: 'string',
+    units: 'number',
+    type: 'string',
+    admin: 'string',
+  }),
+  'signup.approved': accountEvent('The signup is approved.'),
+  'signup.rejected': accountEvent('The signup is rejected.'),
+  'signup.suspended': accountEvent('The signup is suspended.'),
+  'payment.confirmed': accountEvent('A payment is confirmed (by the provider, or recorded by finance).', {
+    amount: 'number',
+    method: 'string',
+  }),
+  'payment.failed': accountEvent('A payment fails.', {
+    permanent: 'boolean',
+    attempt: 'number',
+    amount: 'number',
+  }),
+  'payment.succeeded': accountEvent('A payment succeeds.', { amount: 'number' }),
+  'payment-method.updated': accountEvent('The customer updates the payment method.'),
+  'trial.started': accountEvent('A trial starts.'),
+  'subscription.activated': accountEvent('The subscription becomes active.'),
+  'subscription.upgraded': accountEvent('The subscription is upgraded.'),
+  'subscription.cancelled': accountEvent('The subscription is cancelled.'),
+  'estate.activated': accountEvent('The estate goes live.'),
+  'usage.recorded': { subject: ACCOUNT, creates: true, open: true, summary: 'Usage figures of the account.' },
+  'user.registered': {
+    subject: { field: 'user', kind: 'user' },
+    creates: true,
+    optional: {
+      account: 'string',
+      locale: 'string',
+      phone: 'string',
+      email: 'string',
+      plan: 'string',
+      name: 'string',
+    },
+    summary: 'A user of a customer registers.',
+  },
+  'fact.set': {
+    subject: { field: 'subject', kind: '' },
+    creates: true,
+    required: { name: 'string', value: 'scalar' },
+    summary: 'A usage fact of a subject changes (`subject: user:U1`, `name: customers_added`, `value: 5`).',
+  },
+  'survey.answered': {
+    subject: { field: 'user', kind: 'user' },
+    required: { survey: 'string', score: 'number' },
+    summary: 'A survey answer (NPS 0-10, CSAT 1-5).',
+  },
+  'checklist.item_done': {
+    subject: { field: 'run', kind: 'checklist' },
+    creates: true,
+    required: { item: 'string' },
+    optional: { checklist: 'string' },
+    summary: 'An item of a checklist run is done.',
+  },
+  'checklist.completed': {
+    subject: { field: 'run', kind: 'checklist' },
+    creates: true,
+    optional: { checklist: 'string' },
+    summary: 'A checklist run is complete.',
+  },
+  'emergency-patch.planned': {
+    subject: { field: 'release', kind: 'release' },
+    creates: true,
+    open: true,
+    summary: 'An emergency patch is planned.',
+  },
+  'security-incident.declared': {
+    subject: INCIDENT,
+    creates: true,
+    open: true,
+    summary: 'A security incident is declared.',
+  },
+};
+
+/** Families of events whose actions come from the pack's lifecycles: `release.qa-passed`, `bug.triage`. */
+export const OPEN_FAMILIES: Readonly<Record<string, { field: string; kind: string }>> = {
+  release: { field: 'release', kind: 'release' },
+  bug: { field: 'bug', kind: 'bug' },
+  project: { field: 'project', kind: 'project' },
+  sprint: { field: 'sprint', kind: 'sprint' },
+  feature: { field: 'feature', kind: 'feature' },
+  'test-cycle': { field: 'cycle', kind: 'test-cycle' },
+  signup: { field: 'account', kind: 'account' },
+  payment: { field: 'account', kind: 'account' },
+  estate: { field: 'account', kind: 'account' },
+  subscription: { field: 'account', kind: 'account' },
+};
+
+/** The spec of an event type: from the catalog, or an open family (`release.deploy`). */
+export function eventSpec(type: string): EventSpec | undefined {
+  if (Object.hasOwn(EVENTS, type)) return EVENTS[type];
+  const family = type.split('.')[0] ?? '';
+  const subject = Object.hasOwn(OPEN_FAMILIES, family) ? OPEN_FAMILIES[family] : undefined;
+  if (!subject || !/^[a-z-]+\.[a-z0-9-]+$/.test(type)) return undefined;
+  return { subject, creates: true, open: true, summary: `A ${family} action from the pack's lifecycles.` };
+}
