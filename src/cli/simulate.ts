@@ -44,7 +44,7 @@ export async function simulateCommand(
     return false;
   }
   const { scenario } = parsed;
-  const result = simulateScenario(engine.ep, scenario);
+  const result = simulateScenario(engine.ep, scenario, options.explain);
   const lines = result.effects.map((e) => printable(e, scenario.zone, options.explain));
   process.stdout.write(
     lines.map((l) => (options.json ? JSON.stringify(l) : effectLine(l))).join('\n') +

@@ -9,7 +9,7 @@
  *
  * @example
  * const whatsapp = compileCalendar({ id: 'whatsapp', timeZone: 'Asia/Kolkata', hours: { daily: ['09:00-21:00'] } });
- * whatsapp.add(Date.parse('2025-01-10T20:50:00+05:30'), 15 * 60_000); // Sat 2025-01-11 09:10 IST
+ * whatsapp.add(Date.parse('2025-01-10T20:50:00+05:30'), 15 * 60_000); // Sat 2025-01-11 09:05 IST
  */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 /** As in the pack schema: per-day lists of 'HH:MM-HH:MM' (end may be '24:00'); 'weekdays' = mon-fri and 'daily' = every day are shorthands that named days override; a day not listed is closed. */

@@ -314,6 +314,16 @@ function formatter(
 
 /** A short name such as EST, BST, IST or AEDT: the first English locale that has one, else "GMT+5:30". */
 export function zoneAbbreviation(atMs: number, timeZone: string): string {
+  // Zones change names on the hour (or half hour): one lookup per zone and half hour is enough.
+  const key = `${timeZone}|${Math.floor(atMs / 1_800_000)}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) abbreviations.set(key, (name = lookUpAbbreviation(atMs, timeZone)));
+  return name;
+}
+
+const abbreviations = new Map<string, string>();
+
+function lookUpAbbreviation(atMs: number, timeZone: string): string {
   let fallback = '';
   for (const locale of ['en-US', 'en-GB', 'en-IN', 'en-AU']) {
     const parts = formatter(timeZone, locale, { timeZoneName: 'short' }).formatToParts(atMs);

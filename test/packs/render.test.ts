@@ -249,7 +249,7 @@ describe('render', () => {
       '| Monitor (1 hour) | Announce (if needed) | after 1h |  | task for role:product: Announce the release (if needed) |',
       // SOP-003 and SOP-008: stages and regulatory clocks.
       '**2. ASSESS SEVERITY** — within 5m of detection',
-      '| GDPR (if applicable) | DPA | within 72h of detection | only if facts.eu_personal_data = true |',
+      '| GDPR (if applicable) | DPA | within 72h of detection | only if eu_personal_data = true |',
       // SOP-001: onboarding steps and the NPS branches.
       '**T+72h — Day 3 Call** (role:csm)',
       '- task for role:csm: Outbound call to new user: understand business needs and address any issues (during call) (script `day-3-call-script`)',

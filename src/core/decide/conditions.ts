@@ -9,12 +9,19 @@ import type { Scalar } from './types.js';
 
 export type Lookup = (field: string) => Scalar | undefined;
 
+function numericBounds(c: { gt?: number; gte?: number; lt?: number; lte?: number }): boolean {
+  return c.gt !== undefined || c.gte !== undefined || c.lt !== undefined || c.lte !== undefined;
+}
+
 export function holds(condition: Frozen<Condition> | undefined, lookup: Lookup): boolean {
   if (condition === undefined) return true;
   if ('all' in condition) return condition.all.every((c) => holds(c, lookup));
   if ('any' in condition) return condition.any.some((c) => holds(c, lookup));
   if ('not' in condition) return !holds(condition.not, lookup);
-  const value = lookup(condition.field);
+  const read = lookup(condition.field);
+  // A usage fact never reported counts as 0 ("customers added: none yet" is below 5).
+  const value =
+    read === undefined && condition.field.startsWith('facts.') && numericBounds(condition) ? 0 : read;
   const present = value !== undefined && value !== null;
   if (condition.exists !== undefined && condition.exists !== present) return false;
   if (condition.ne !== undefined && value === condition.ne) return false;

@@ -47,6 +47,8 @@ export class Ctx {
     readonly nowMs: number,
     /** The fields of the event being handled (empty for a timer). */
     readonly data: Fields,
+    /** Whether clock effects carry their derivation text (the simulator asks only with --explain). */
+    readonly explains = true,
   ) {}
 
   /**
@@ -86,11 +88,28 @@ export class Ctx {
   /** Moves a lifecycle by an action's `transition` (set by `decide`, which owns the lifecycles). */
   requestTransition: (lifecycle: string, to: string, key: string) => void = () => undefined;
 
+  /** Resolves the subject (set by `decide`, which owns resolution). */
+  resolveSubject: () => void = () => undefined;
+
   mark(name: string): void {
     this.s.marks[name] ??= this.nowMs;
   }
 }
 
+/**
+ * A copy of the state that may be changed: each map is copied; the values in them are never changed in
+ * place (a clock, a journey run, a position is replaced by a new object), so a shallow copy suffices.
+ */
 export function draftOf(state: SubjectState): Draft {
-  return structuredClone(state);
+  return {
+    ...state,
+    fields: { ...state.fields },
+    facts: { ...state.facts },
+    marks: { ...state.marks },
+    clocks: { ...state.clocks },
+    escalations: { ...state.escalations },
+    journeys: { ...state.journeys },
+    lifecycles: { ...state.lifecycles },
+    timers: { ...state.timers },
+  };
 }

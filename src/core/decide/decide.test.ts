@@ -153,7 +153,12 @@ const pack = PackSchema.parse({
             ],
           },
         },
-        { from: 'pending', to: 'active', on: 'approve', guard: { field: 'payment_confirmed', eq: true } },
+        {
+          from: 'pending',
+          to: 'active',
+          on: 'signup.approved',
+          guard: { field: 'payment_confirmed', eq: true },
+        },
         { from: 'active', to: 'suspended', on: 'payment.failed' },
         { from: 'suspended', to: 'deleted', after: '30d' },
       ],

@@ -8,7 +8,14 @@ import { Ctx, draftOf, type Draft } from './context.js';
 import { escalationEvents, escalationTimers, manualEscalation } from './escalations.js';
 import { declareIncident, reachStage, resolveIncident, startIncidentClocks } from './incidents.js';
 import { journeyEvents, journeyTimers, journeyTriggers } from './journeys.js';
-import { enterInitialStates, installTransitions, lifecycleEvent, lifecycleTimers } from './lifecycles.js';
+import {
+  enterInitialStates,
+  installTransitions,
+  lifecycleEvent,
+  lifecyclesOf,
+  lifecycleTimers,
+} from './lifecycles.js';
+import { scheduleTimers } from './schedules.js';
 import type { EnginePolicy } from './prepare.js';
 import {
   announceClocks,
@@ -60,7 +67,18 @@ export function newSubject(key: string, atMs: number): SubjectState {
   };
 }
 
-export function decide(ep: EnginePolicy, state: SubjectState | null, event: EngineEvent): Decision {
+export interface DecideOptions {
+  /** Derivation texts on clock effects (default true; the simulator leaves them out unless asked). */
+  readonly explain?: boolean;
+}
+
+export function decide(
+  ep: EnginePolicy,
+  state: SubjectState | null,
+  event: EngineEvent,
+  options: DecideOptions = {},
+): Decision {
+  const explains = options.explain ?? true;
   const s: Draft = draftOf(state ?? newSubject(event.subject, event.atMs));
   s.seq++;
   // The timer that woke the subject is spent: if the same instant is wanted again it is set again.
@@ -76,15 +94,17 @@ export function decide(ep: EnginePolicy, state: SubjectState | null, event: Engi
 
   // (1) What fell due strictly before the event: events at the same instant as a deadline win.
   if (event.type !== 'timer' && state !== null) {
-    const before = new Ctx(ep, s, event.atMs - 1, {});
+    const before = new Ctx(ep, s, event.atMs - 1, {}, explains);
     installTransitions(before);
-    advance(before, () => undefined);
+    before.resolveSubject = () => resolve(before);
+    advance(before, () => undefined, true);
     effects.push(...before.effects);
   }
-  const ctx = new Ctx(ep, s, event.atMs, event.data);
+  const ctx = new Ctx(ep, s, event.atMs, event.data, explains);
   installTransitions(ctx);
+  ctx.resolveSubject = () => resolve(ctx);
   if (event.type !== 'timer') apply(ctx, event.type);
-  advance(ctx, wake);
+  advance(ctx, wake, event.type === 'timer');
   effects.push(...ctx.effects);
 
   const timers: { name: string; atMs: number | null }[] = [];
@@ -104,11 +124,12 @@ export function decide(ep: EnginePolicy, state: SubjectState | null, event: Engi
 }
 
 /** Runs everything due by `ctx.nowMs`, in a fixed order, and collects the next wake-ups. */
-function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
+function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void, inclusive: boolean): void {
   escalationTimers(ctx, wake);
   journeyTimers(ctx, wake);
   lifecycleTimers(ctx, wake);
-  announceClocks(ctx);
+  scheduleTimers(ctx, wake);
+  announceClocks(ctx, inclusive);
   clockWakeups(ctx, wake);
 }
 
@@ -142,17 +163,8 @@ function resolve(ctx: Ctx): void {
       ? ctx.s.fields.status
       : 'resolved';
   for (const id of Object.keys(ctx.s.clocks)) {
-    if (id.startsWith('stage:') || id.startsWith('regulatory:')) {
-      // Stages not reached and reports not made are not "met" by the resolution; they stop, unannounced.
-      const tracked = ctx.s.clocks[id]!;
-      if (tracked.clock.stoppedAtMs === null)
-        ctx.s.clocks[id] = {
-          ...tracked,
-          clock: { ...tracked.clock, stoppedAtMs: ctx.nowMs },
-          breachAnnounced: true,
-        };
-      continue;
-    }
+    // Resolving does not report to a regulator nor write the post-mortem: those clocks keep running.
+    if (id.startsWith('stage:') || id.startsWith('regulatory:')) continue;
     meetClock(ctx, id);
   }
   if (ctx.s.kind === 'incident') resolveIncident(ctx);
@@ -212,6 +224,8 @@ const ACCOUNT_MARKS: Readonly<Record<string, readonly [mark: string, field?: str
   'signup.suspended': ['suspended', 'signup_status', 'suspended'],
   'payment.confirmed': ['payment-confirmed', 'payment_status', 'confirmed'],
   'payment.succeeded': ['payment-succeeded', 'subscription_status', 'active'],
+  'payment-method.updated': ['payment-method-updated'],
+  'subscription.upgraded': ['upgraded', 'subscription_status', 'active'],
   'payment.failed': ['payment-failed', 'subscription_status', 'past_due'],
   'trial.started': ['trial-started', 'subscription_status', 'trialing'],
   'subscription.activated': ['activated', 'subscription_status', 'active'],
@@ -267,7 +281,9 @@ function apply(ctx: Ctx, type: string): void {
     case 'ticket.reopened':
       reopen(ctx);
       break;
+    case 'security-incident.declared':
     case 'incident.declared':
+      if (type === 'security-incident.declared') ctx.s.fields.kind ??= 'security';
       absorb(ctx);
       ctx.s.fields.status = 'declared';
       ctx.mark('detected');
@@ -301,6 +317,14 @@ function apply(ctx: Ctx, type: string): void {
       ctx.s.fields.status = 'up';
       resolve(ctx);
       break;
+    case 'survey.answered':
+      // Branches read the answer as `score` or `answer` (NPS 0-10, CSAT 1-5).
+      absorb(ctx);
+      ctx.s.fields.answer = d.score ?? null;
+      break;
+    case 'schedule.started':
+      ctx.mark('created');
+      break;
     case 'fact.set': {
       const name = text(d.name);
       if (name) ctx.s.facts[name] = d.value ?? null;
@@ -313,20 +337,27 @@ function apply(ctx: Ctx, type: string): void {
       ctx.mark(`checklist:${text(d.checklist) ?? ''}`);
       break;
     default: {
+      if (ctx.s.marks.created === undefined) {
+        ctx.mark('created');
+        enterInitialStates(ctx);
+      }
       const accountMark = ACCOUNT_MARKS[type];
-      if (accountMark) {
+      const family = type.split('.')[0] ?? '';
+      // Where a lifecycle of the pack runs this record (`signup`, `payment`), it alone says its status.
+      const owned = lifecyclesOf(ctx).some((l) => l.for === family);
+      if (accountMark && !owned) {
         const [mark, field, value] = accountMark;
         ctx.s.marks[mark] = ctx.nowMs;
         if (field && value) ctx.s.fields[field] = value;
       }
-      if (ctx.s.seq === 1) {
-        ctx.mark('created');
-        enterInitialStates(ctx);
-      }
+      // `<record>.approved` is the approval a transition of that record's lifecycle may wait for.
+      if (type.endsWith('.approved'))
+        for (const l of lifecyclesOf(ctx)) if (l.for === family) ctx.mark(`${l.id}-approved`);
       absorb(ctx, ['name', 'value', 'action']);
     }
   }
   lifecycleEvent(ctx, type);
+  checklistTriggers(ctx, type);
   // A status change to resolved is also the `<kind>.resolved` event the pack's rules may listen for.
   const implied = impliedTypes(ctx, type);
   for (const t of [type, ...implied]) {
@@ -336,6 +367,21 @@ function apply(ctx: Ctx, type: string): void {
   }
   startTargetClocks(ctx);
   startIncidentClocks(ctx);
+}
+
+/** Checklists opened by an event (`trigger: { event: security-incident.declared }`). */
+function checklistTriggers(ctx: Ctx, type: string): void {
+  const triggered = ctx.ep.memo('checklists:triggered', () =>
+    Object.values(ctx.ep.policy.checklists).filter((c) => c.trigger),
+  );
+  for (const checklist of triggered) {
+    if (checklist.trigger?.event !== type) continue;
+    ctx.emit(`checklist:${checklist.id}${ctx.occurrence}`, {
+      type: 'checklist',
+      checklist: checklist.id,
+      rule: `trigger:${type}`,
+    });
+  }
 }
 
 function impliedTypes(ctx: Ctx, type: string): string[] {
@@ -370,6 +416,7 @@ function alertFired(ctx: Ctx): void {
     ctx.s.fields.scale = crossed.level.scale;
     ctx.s.fields.priority = crossed.level.level;
   }
-  if (ctx.s.seq > 1 && ctx.s.open) return; // a repeat of an open alert updates it and notifies nobody again
+  // A repeat of an alert that is open updates it and notifies nobody again.
+  if (ctx.s.marks.created !== undefined && ctx.s.open) return;
   open(ctx);
 }

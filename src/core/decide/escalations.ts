@@ -8,8 +8,11 @@ import type { Ctx } from './context.js';
 import { holds } from './conditions.js';
 import { levelOf, meetClock, scaleOf, startNamedClock } from './sla.js';
 
+/** What escalation rules apply to: the records that have a priority and someone working them. */
+const ESCALATED_KINDS: ReadonlySet<string> = new Set(['ticket', 'incident', 'bug']);
+
 function rules(ctx: Ctx) {
-  return ctx.s.kind === 'ticket' || ctx.s.kind === 'incident' ? (ctx.ep.policy.pack.escalations ?? []) : [];
+  return ESCALATED_KINDS.has(ctx.s.kind) ? (ctx.ep.policy.pack.escalations ?? []) : [];
 }
 
 /** Records an escalation: the effect, the `escalated` anchor, the tier, and the tier's response clock. */

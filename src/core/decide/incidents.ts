@@ -22,6 +22,12 @@ function playbookOf(ctx: Ctx) {
   return byType ?? section?.playbooks?.find((p) => p.id === kind || p.category?.toLowerCase() === kind);
 }
 
+/** A security incident: `kind: security`, or a kind whose type's playbook is in the security category. */
+function isSecurity(ctx: Ctx): boolean {
+  if (ctx.s.fields.kind === 'security') return true;
+  return playbookOf(ctx)?.category?.toLowerCase() === 'security';
+}
+
 /** Starts the stage, playbook and regulatory clocks whose anchors have happened. */
 export function startIncidentClocks(ctx: Ctx): void {
   if (ctx.s.kind !== 'incident') return;
@@ -35,12 +41,14 @@ export function startIncidentClocks(ctx: Ctx): void {
     const anchor = ctx.s.marks[since];
     if (anchor === undefined) continue;
     startNamedClock(ctx, id, stage.deadline, anchor, `stage:${stage.id}`, stage.label);
+    // A deadline of T+0 counted from now ("DETECT (T+0)") is met by the event that starts it.
+    if ('within' in stage.deadline && stage.deadline.within === 0 && anchor === ctx.nowMs)
+      reachStage(ctx, stage.id);
   }
   for (const clock of section?.regulatory ?? []) {
     const id = `regulatory:${clock.id}`;
     if (ctx.s.clocks[id] || !holds(clock.when, ctx.lookup)) continue;
-    if (clock.when === undefined && ctx.s.fields.kind !== 'security' && ctx.s.fields.reportable !== true)
-      continue;
+    if (clock.when === undefined && !isSecurity(ctx) && ctx.s.fields.reportable !== true) continue;
     const anchor = ctx.s.marks[clock.since];
     if (anchor === undefined) continue;
     startNamedClock(

@@ -3,12 +3,25 @@
  * from the trigger (or on a later event such as a survey answer) if its condition holds then; every
  * matching branch runs; the journey ends for the subject as soon as one exit condition holds.
  */
+import { zoneOffsetMs } from '../instant.js';
 import type { Ctx } from './context.js';
 import { runAction } from './actions.js';
 import { holds } from './conditions.js';
 
+/** Whether two instants fall in the same calendar day, week (Monday first) or month of the zone. */
+function samePeriod(period: string, aMs: number, bMs: number, timeZone: string): boolean {
+  if (period === 'ever') return true;
+  const local = (ms: number) => new Date(ms + zoneOffsetMs(ms, timeZone));
+  const a = local(aMs);
+  const b = local(bMs);
+  const day = (d: Date) => Math.floor(d.getTime() / 86_400_000);
+  if (period === 'calendar-day') return day(a) === day(b);
+  if (period === 'calendar-week') return Math.floor((day(a) + 3) / 7) === Math.floor((day(b) + 3) / 7);
+  return a.getUTCFullYear() === b.getUTCFullYear() && a.getUTCMonth() === b.getUTCMonth();
+}
+
 function journeys(ctx: Ctx) {
-  return Object.values(ctx.ep.policy.journeys);
+  return ctx.ep.memo('journeys', () => Object.values(ctx.ep.policy.journeys));
 }
 
 /** Enrols the subject in every journey this event triggers (again, once a previous run has ended). */
@@ -18,6 +31,12 @@ export function journeyTriggers(ctx: Ctx, type: string): void {
     const run = ctx.s.journeys[journey.id];
     const finished = run && (run.exited || run.done.length >= journey.steps.length);
     if (run && !finished) continue;
+    if (journey.once) {
+      const key = `journey-once:${journey.id}|${(journey.once.per ?? []).map((f) => String(ctx.lookup(f))).join('|')}`;
+      const last = ctx.s.marks[key];
+      if (last !== undefined && samePeriod(journey.once.within, last, ctx.nowMs, ctx.ep.timeZone)) continue;
+      ctx.s.marks[key] = ctx.nowMs;
+    }
     ctx.s.journeys[journey.id] = { startedAtMs: ctx.nowMs, done: [], exited: false, data: { ...ctx.data } };
     ctx.emit(`journey:${journey.id}@${ctx.nowMs}:start`, { type: 'journey.start', journey: journey.id });
   }

@@ -22,8 +22,11 @@ const ACCOUNT_RECORDS = new Set([
 ]);
 
 export function lifecyclesOf(ctx: Ctx) {
-  return Object.values(ctx.ep.policy.lifecycles).filter((l) =>
-    ctx.s.kind === 'account' ? ACCOUNT_RECORDS.has(l.for) : l.for === ctx.s.kind,
+  const kind = ctx.s.kind;
+  return ctx.ep.memo(`lifecycles:${kind}`, () =>
+    Object.values(ctx.ep.policy.lifecycles).filter((l) =>
+      kind === 'account' ? ACCOUNT_RECORDS.has(l.for) : l.for === kind,
+    ),
   );
 }
 
@@ -58,6 +61,13 @@ function move(ctx: Ctx, lifecycleId: string, to: string, key: string, index: num
   ctx.s.lifecycles[lifecycleId] = { state: to, enteredAtMs: ctx.nowMs };
   ctx.emit(key, { type: 'transition', lifecycle: lifecycleId, from: position.state, to });
   ctx.s.fields[`${lifecycleId}_state`] = to;
+  // The record's status as guards read it: `signup_status: approved`, `payment_status: confirmed`.
+  ctx.s.fields[`${lifecycle.for}_status`] = to;
+  // Entering a state is an anchor clocks may count from (`since: triaged`, `since: deployed`).
+  ctx.mark(to);
+  // A record other than a ticket or incident is resolved by its lifecycle (a bug reaching `resolved`).
+  if ((to === 'resolved' || to === 'closed') && ctx.s.kind !== 'ticket' && ctx.s.kind !== 'incident')
+    ctx.resolveSubject();
   const target = lifecycle.states.find((s) => s.id === to);
   if (target?.terminal) ctx.mark(`${lifecycleId}-ended`);
   if (index !== null) {
@@ -70,13 +80,19 @@ function move(ctx: Ctx, lifecycleId: string, to: string, key: string, index: num
 
 /** Applies the event to every lifecycle of the subject: at most one transition each. */
 export function lifecycleEvent(ctx: Ctx, type: string): void {
-  const names = eventNames(type, ctx.data.action);
+  const family = type.split('.')[0] ?? '';
+  // Short names (`approve` for `signup.approved`) only move the lifecycle of that record.
+  const short = eventNames(type, ctx.data.action);
+  const always = new Set([type]);
   // A status change also goes by its status: `incident.status { to: resolved }` is `resolve`.
-  const status = ctx.data.status ?? ctx.data.to;
-  if (typeof status === 'string') for (const name of eventNames(`status.${status}`)) names.add(name);
+  const status = type.endsWith('.status') ? (ctx.data.status ?? ctx.data.to) : undefined;
+  if (typeof status === 'string') for (const name of eventNames(`status.${status}`)) always.add(name);
+  if (type === 'ticket.replied' && ctx.data.by !== 'customer') always.add('respond');
+  if (type === 'incident.status') always.add('respond');
   for (const lifecycle of lifecyclesOf(ctx)) {
     const position = ctx.s.lifecycles[lifecycle.id];
     if (!position) continue;
+    const names = family === lifecycle.for || family === ctx.s.kind ? new Set([...short, ...always]) : always;
     const states = lifecycle.states.map((s) => s.id);
     const index = lifecycle.transitions.findIndex(
       (t) =>
@@ -87,7 +103,9 @@ export function lifecycleEvent(ctx: Ctx, type: string): void {
         (t.approval === undefined ||
           ctx.s.marks[`${lifecycle.id}-approved`] !== undefined ||
           ctx.data.approved === true) &&
-        (t.checklist === undefined || ctx.s.marks[`checklist:${t.checklist}`] !== undefined),
+        (t.checklist === undefined ||
+          ctx.s.marks[`checklist:${t.checklist}`] !== undefined ||
+          ctx.data.checklist === t.checklist),
     );
     if (index < 0) continue;
     const t = lifecycle.transitions[index]!;
@@ -107,6 +125,9 @@ export function lifecycleTimers(ctx: Ctx, wake: (name: string, atMs: number | nu
       lifecycle.transitions.forEach((t, index) => {
         if (t.after === undefined || t.on !== undefined) return;
         if (!sources(t.from, states).includes(position.state)) return;
+        // A timed transition whose guard does not hold is not the one that will happen (Standard vs
+        // Enterprise retention): the next one is.
+        if (!holds(t.guard, ctx.lookup)) return;
         const atMs = position.enteredAtMs + t.after;
         if (!next || atMs < next.atMs) next = { index, atMs };
       });

@@ -12,6 +12,8 @@ export interface EnginePolicy {
   readonly calendars: ReadonlyMap<string, BusinessCalendar>;
   /** The calendar a target names, or the wall clock in the pack's zone when it names none. */
   calendar(id: string | null | undefined): BusinessCalendar;
+  /** A value derived from the policy, computed once (rules by kind, lists of a section). */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 export function prepare(policy: Policy): EnginePolicy {
@@ -31,7 +33,12 @@ export function prepare(policy: Policy): EnginePolicy {
     );
   }
   const wall = wallClockCalendar(timeZone);
+  const memos = new Map<string, unknown>();
   return {
+    memo: <T>(key: string, compute: () => T): T => {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
+    },
     policy,
     timeZone,
     calendars,

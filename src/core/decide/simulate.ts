@@ -3,7 +3,8 @@
  * Map and timers in a heap; at each instant the scenario's events run before the timers due then (an
  * answer at the very minute of the deadline meets it), and timers run in time order until `until`.
  */
-import { decide } from './decide.js';
+import { decide, type DecideOptions } from './decide.js';
+import { schedulesOf } from './schedules.js';
 import type { EnginePolicy } from './prepare.js';
 import type { Effect, EngineEvent, SubjectState } from './types.js';
 
@@ -65,6 +66,11 @@ function before(a: Wake, b: Wake): boolean {
   return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
 }
 
+export interface SimulateOptions extends DecideOptions {
+  /** Start every recurring schedule of the pack at this instant, as activating the pack does live. */
+  readonly schedulesFromMs?: number;
+}
+
 export interface SimulationResult {
   readonly effects: readonly Effect[];
   readonly subjects: ReadonlyMap<string, SubjectState>;
@@ -77,6 +83,7 @@ export function simulate(
   events: readonly EngineEvent[],
   untilMs: number,
   onEffect?: (effect: Effect) => void,
+  options: SimulateOptions = { explain: false },
 ): SimulationResult {
   const subjects = new Map<string, SubjectState>();
   /** The instant each (subject, timer) is set for now; a popped wake that disagrees was replaced or cancelled. */
@@ -87,7 +94,7 @@ export function simulate(
   let decisions = 0;
 
   const run = (subject: string, type: string, atMs: number, data: EngineEvent['data']) => {
-    const decision = decide(ep, subjects.get(subject) ?? null, { type, atMs, subject, data });
+    const decision = decide(ep, subjects.get(subject) ?? null, { type, atMs, subject, data }, options);
     decisions++;
     subjects.set(subject, decision.state);
     for (const effect of decision.effects) {
@@ -118,6 +125,9 @@ export function simulate(
     }
   };
 
+  if (options.schedulesFromMs !== undefined)
+    for (const schedule of schedulesOf({ ep }))
+      run(schedule.key, 'schedule.started', options.schedulesFromMs, { checklist: schedule.checklist });
   for (const event of events) {
     runTimersUntil(event.atMs, false);
     run(event.subject, event.type, event.atMs, event.data);

@@ -20,6 +20,7 @@ import {
 } from '../clocks.js';
 import { holds } from './conditions.js';
 import type { Ctx } from './context.js';
+import { nextRun } from './schedules.js';
 
 /** The share of a target after which a warning is announced (Zendesk and Freshdesk default to about this). */
 export const WARN_FRACTION = 0.8;
@@ -61,7 +62,7 @@ export function scaleOf(ctx: Ctx): PolicyScale | undefined {
   const named = ctx.s.fields.scale;
   if (typeof named === 'string' && scales[named]) return scales[named];
   const wanted = SCALE_FOR_KIND[ctx.s.kind] ?? [ctx.s.kind];
-  const all = Object.values(scales);
+  const all = ctx.ep.memo('scales', () => Object.values(scales));
   const kindField = ctx.s.fields.kind;
   if (kindField === 'security') {
     const security = all.find((s) => s.for === 'security-incident');
@@ -106,6 +107,12 @@ export function allowance(
       calendarId: ctx.ep.calendars.has(calendarId ?? '') ? calendarId : null,
     };
   }
+  if ('by' in target && target.by === 'next-cycle' && target.schedule) {
+    // "Next support cycle": the next run of the named schedule (a weekly review).
+    const checklist = ctx.ep.policy.checklists[target.schedule];
+    const next = checklist?.schedule ? nextRun(ctx, checklist.schedule, fromMs) : null;
+    return next === null ? null : { targetMs: next - fromMs, calendarId: null };
+  }
   if ('by' in target && target.by === 'end-of-business-day') {
     // The end of the business day: the close of the open span the subject is in (or the next one).
     const calendar = ctx.ep.calendar(target.calendar);
@@ -118,8 +125,33 @@ export function allowance(
   return null;
 }
 
+/**
+ * The channel's own response goal (ShopSmart: "WhatsApp < 15 min bot, < 1 hr human", on the channel's
+ * hours): a `channel-response` clock on the channel's calendar, met by the team's first response.
+ */
+function startChannelClock(ctx: Ctx): void {
+  if (ctx.s.kind !== 'ticket' || ctx.s.clocks['channel-response'] || ctx.s.marks.created === undefined)
+    return;
+  const channelId = ctx.s.fields.channel;
+  const channel = typeof channelId === 'string' ? ctx.ep.policy.channels[channelId] : undefined;
+  const goal = channel?.responseGoal;
+  if (!channel || !goal) return;
+  const human = 'human' in goal ? goal.human : goal;
+  if (!('within' in human)) return;
+  const target = { ...human, calendar: human.calendar ?? channel.calendar };
+  startNamedClock(
+    ctx,
+    'channel-response',
+    target,
+    ctx.s.marks.created,
+    `channel:${channel.id}`,
+    `${channel.label} response`,
+  );
+}
+
 /** Starts every target clock whose anchor has happened and that is not running yet. */
 export function startTargetClocks(ctx: Ctx): void {
+  startChannelClock(ctx);
   const found = targetsOf(ctx);
   if (!found) return;
   for (const name of TARGET_NAMES) {
@@ -153,15 +185,20 @@ export function startNamedClock(
     type: 'clock.start',
     clock: id,
     dueMs: due,
-    explain: explain(ctx, id),
+    ...explained(ctx, id),
   });
 }
 
 /** The derivation of a clock's due time, as the API and `simulate --explain` show it. */
-export function explain(ctx: Ctx, id: string): string {
+export function explain(ctx: Ctx, id: string): string | undefined {
   const tracked = ctx.s.clocks[id];
-  if (!tracked) return '';
+  if (!tracked || !ctx.explains) return undefined;
   return deriveDue(tracked.clock, ctx.ep.calendar(tracked.clock.calendarId), ctx.nowMs, ctx.ep.timeZone).text;
+}
+
+function explained(ctx: Ctx, id: string): { explain?: string } {
+  const text = explain(ctx, id);
+  return text === undefined ? {} : { explain: text };
 }
 
 /** Stops a running clock and announces its verdict (met, or breached if it had not been announced yet). */
@@ -180,7 +217,7 @@ export function meetClock(ctx: Ctx, id: string): void {
       type: 'clock.breach',
       clock: id,
       dueMs: reading.dueMs,
-      explain: explain(ctx, id),
+      ...explained(ctx, id),
     });
   }
 }
@@ -210,7 +247,7 @@ export function resumeNamedClock(ctx: Ctx, id: string): void {
     type: 'clock.resume',
     clock: id,
     dueMs: due,
-    explain: explain(ctx, id),
+    ...explained(ctx, id),
   });
 }
 
@@ -244,8 +281,12 @@ export function retargetClocks(ctx: Ctx, reason: string): void {
   startTargetClocks(ctx);
 }
 
-/** Announces, once each, every warning and breach that has fallen due by now. */
-export function announceClocks(ctx: Ctx): void {
+/**
+ * Announces, once each, every warning and breach that has fallen due by now. While an event is handled a
+ * deadline falling exactly now is left to its timer (`inclusive` false), so another event at the same
+ * instant (the answer given at the very minute) is handled first and can still meet it.
+ */
+export function announceClocks(ctx: Ctx, inclusive = true): void {
   for (const [id, tracked] of Object.entries(ctx.s.clocks)) {
     if (tracked.clock.stoppedAtMs !== null) continue;
     const calendar = ctx.ep.calendar(tracked.clock.calendarId);
@@ -259,17 +300,23 @@ export function announceClocks(ctx: Ctx): void {
           type: 'clock.warn',
           clock: id,
           dueMs: reading.dueMs,
-          explain: explain(ctx, id),
+          ...explained(ctx, id),
         });
       }
     }
-    if (!tracked.breachAnnounced && reading.phase === 'breached') {
+    const due =
+      reading.dueMs !== null && (inclusive ? reading.dueMs <= ctx.nowMs : reading.dueMs < ctx.nowMs);
+    if (
+      !tracked.breachAnnounced &&
+      reading.phase === 'breached' &&
+      (due || reading.dueMs === null || tracked.clock.retargets.length > 0)
+    ) {
       ctx.s.clocks[id] = { ...ctx.s.clocks[id]!, warned: true, breachAnnounced: true };
       ctx.emit(`${at}:breach`, {
         type: 'clock.breach',
         clock: id,
         dueMs: reading.dueMs,
-        explain: explain(ctx, id),
+        ...explained(ctx, id),
       });
     }
   }

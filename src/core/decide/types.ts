@@ -106,7 +106,12 @@ export type Effect = EffectBase &
       }
     | { readonly type: 'flag'; readonly label: string; readonly for?: string; readonly rule?: string }
     | { readonly type: 'record'; readonly what: string; readonly system?: string; readonly rule?: string }
-    | { readonly type: 'checklist'; readonly checklist: string; readonly rule?: string }
+    | {
+        readonly type: 'checklist';
+        readonly checklist: string;
+        readonly item?: string;
+        readonly rule?: string;
+      }
     | {
         readonly type: 'handoff';
         readonly to: string;

@@ -219,13 +219,13 @@ export const EVENTS: Readonly<Record<string, EventSpec>> = {
     creates: true,
     required: { item: 'string' },
     optional: { checklist: 'string' },
-    summary: 'An item of a checklist run is done.',
+    summary: 'An item of a checklist run is done (`run: R1`, or the record it belongs to: `run: bug:BUG-7`).',
   },
   'checklist.completed': {
     subject: { field: 'run', kind: 'checklist' },
     creates: true,
     optional: { checklist: 'string' },
-    summary: 'A checklist run is complete.',
+    summary: 'A checklist run is complete (`checklist` names which; `run` as for item_done).',
   },
   'emergency-patch.planned': {
     subject: { field: 'release', kind: 'release' },

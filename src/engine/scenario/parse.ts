@@ -227,7 +227,9 @@ export function parseScenario(file: string, text: string, packZone: string): Par
         `${type} needs "${spec.subject.field}", the id of its ${spec.subject.kind || 'subject'}`,
       );
     }
-    const subject = spec.subject.kind ? `${spec.subject.kind}:${String(id)}` : String(id);
+    // A checklist run may belong to a record: `run: 'bug:BUG-7'` sends the event to that record.
+    const whole = spec.subject.kind === 'checklist' && /^[a-z-]+:.+$/.test(String(id));
+    const subject = spec.subject.kind && !whole ? `${spec.subject.kind}:${String(id)}` : String(id);
     if (!spec.subject.kind && !/^[a-z-]+:.+$/.test(subject))
       return problem(
         [...path, spec.subject.field],

@@ -3,6 +3,9 @@ import type { EnginePolicy } from '../../core/decide/prepare.js';
 import { simulate, type SimulationResult } from '../../core/decide/simulate.js';
 import type { Scenario } from './parse.js';
 
-export function simulateScenario(ep: EnginePolicy, scenario: Scenario): SimulationResult {
-  return simulate(ep, scenario.events, scenario.untilMs);
+export function simulateScenario(ep: EnginePolicy, scenario: Scenario, explain = false): SimulationResult {
+  return simulate(ep, scenario.events, scenario.untilMs, undefined, {
+    explain,
+    schedulesFromMs: scenario.startMs,
+  });
 }

@@ -34,6 +34,18 @@ export const Journey = z.strictObject({
   label: Text,
   trigger: z.strictObject({ event: Text, when: Condition.optional() }),
   exitWhen: z.array(Condition).optional().describe('The journey stops for a subject as soon as one holds.'),
+  once: z
+    .strictObject({
+      per: z
+        .array(z.string().min(1))
+        .optional()
+        .describe('Fields whose values make a separate allowance (`[feature]`).'),
+      within: z.enum(['calendar-day', 'calendar-week', 'calendar-month', 'ever']),
+    })
+    .optional()
+    .describe(
+      'Start at most once per calendar period (in the pack\'s zone) for the same values of `per`: "once per feature per calendar month".',
+    ),
   steps: z.array(JourneyStep).min(1),
   quote: Quote.optional(),
   facts: Facts.optional(),
