@@ -9,7 +9,7 @@ import { formatPath, type PackProblem } from '../../packs/problems.js';
 import { locateKey, locateValue, parseYamlSource, type YamlSource } from '../../packs/source-map.js';
 import { closestName as closest } from '../../packs/suggest.js';
 import type { Fields, Scalar } from '../../core/decide/types.js';
-import { eventSpec, EVENTS, OPEN_FAMILIES, type FieldKind } from './events.js';
+import { eventSpec, EVENTS, OPEN_FAMILIES, type FieldKind } from '../../core/decide/events.js';
 
 export interface ScenarioEvent {
   readonly line: number;
