@@ -179,8 +179,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'pollIntervalMs',
     env: 'OPSBOOK_POLL_INTERVAL_MS',
-    default: '1000',
-    help: 'How often an idle worker looks for due work when no notification woke it.',
+    default: '30000',
+    help: 'The longest an idle worker sleeps: it wakes at the next due timer or message, on NOTIFY, or on a clock step, else after this.',
     schema: int(10, 600_000),
   },
   {

@@ -77,6 +77,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     connectionTimeoutMillis: 5_000,
   });
   pool.on('error', (err) => options.onError?.(err));
+  // A connection checked out when the server dies emits 'error' itself (the pool only listens on idle
+  // ones); unheard, that would crash the process. The query in flight fails and the caller retries.
+  pool.on('connect', (client) => client.on('error', (err) => options.onError?.(err)));
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   // Unknown (the server is down) counts as privileged: the flag only decides whether to warn.
   const privileged = await pool

@@ -121,7 +121,18 @@ export const timers = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('timers_due').on(t.runAt)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.key] }),
+    index('timers_due').on(t.runAt),
+    // Heartbeats and hand-backs find a batch's rows by its token; the wake-up finds the leases in flight.
+    // Both sets are small, so partial indexes keep those queries off the whole table.
+    index('timers_locked_by')
+      .on(t.lockedBy)
+      .where(sql`${t.lockedBy} is not null`),
+    index('timers_leased')
+      .on(t.lockedUntil)
+      .where(sql`${t.lockedUntil} is not null`),
+  ],
 );
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
@@ -152,6 +163,13 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_idempotency').on(t.workspaceId, t.idempotencyKey),
     index('outbox_due').on(t.nextAttemptAt),
+    // Sent and dead rows stay for the record; the claim and the worker's wake-up look only at pending ones.
+    index('outbox_pending')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('outbox_locked_by')
+      .on(t.lockedBy)
+      .where(sql`${t.lockedBy} is not null`),
   ],
 );
 
@@ -211,6 +229,53 @@ export const tasks = pgTable(
   (t) => [uniqueIndex('tasks_key').on(t.workspaceId, t.key), index('tasks_open').on(t.workspaceId, t.status)],
 );
 
+/**
+ * The state of every governed record the engine runs (`ticket:T1`, `incident:I7`), with the pack version
+ * that governs it. `revision` is the optimistic lock: a write names the revision it read.
+ */
+export const subjects = pgTable(
+  'subjects',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    packId: text('pack_id').notNull(),
+    packVersion: text('pack_version').notNull(),
+    packHash: text('pack_hash').notNull(),
+    state: jsonb('state').notNull().default({}),
+    revision: integer('revision').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('subjects_kind').on(t.workspaceId, t.kind)],
+);
+
+/**
+ * Every effect the engine decided, once: the key (subject, rule, occurrence) is unique per workspace, so
+ * re-running a timer or redelivering an event records nothing new. Append-only, like the timeline.
+ */
+export const effects = pgTable(
+  'effects',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    key: text('key').notNull(),
+    subject: text('subject').notNull(),
+    type: text('type').notNull(),
+    at: instant('at').notNull(),
+    data: jsonb('data').notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('effects_key').on(t.workspaceId, t.key),
+    index('effects_subject').on(t.workspaceId, t.subject, t.id),
+  ],
+);
+
 export const schema = {
   workspaces,
   users,
@@ -221,5 +286,7 @@ export const schema = {
   outbox,
   packVersions,
   tasks,
+  subjects,
+  effects,
 };
 export type Schema = typeof schema;

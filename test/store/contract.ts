@@ -104,9 +104,11 @@ export function runStoreContract(engine: EngineUnderTest): void {
         ),
       );
       expect(tables.map((t) => t.relname)).toEqual([
+        'effects',
         'memberships',
         'outbox',
         'pack_versions',
+        'subjects',
         'tasks',
         'timeline_events',
         'timers',

@@ -1,0 +1,63 @@
+/**
+ * Every effect the engine decided (a notification, a task, an escalation, a transition, a clock verdict),
+ * recorded once: its key is derived from the subject, the rule and the occurrence, and is unique per
+ * workspace, so a re-run timer or a redelivered event records nothing new (RELIABILITY.md: "no effect is
+ * recorded twice"). Written in the deciding transaction; append-only.
+ */
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Queryable, Tx } from '../store/database.js';
+import { effects } from '../store/schema.js';
+
+export interface EffectInput {
+  /** Idempotency key, e.g. `"ticket:T1:first-response:breach:1"`. */
+  readonly key: string;
+  readonly subject: string;
+  readonly type: string;
+  /** When the engine decided it happens. */
+  readonly at: Date;
+  readonly data?: Record<string, unknown>;
+}
+
+export type EffectRow = typeof effects.$inferSelect;
+
+/** Records an effect; recording the same key again changes nothing and returns `created: false`. */
+export async function recordEffect(
+  tx: Tx,
+  workspaceId: string,
+  input: EffectInput,
+): Promise<{ created: boolean }> {
+  const rows = await tx
+    .insert(effects)
+    .values({
+      workspaceId,
+      key: input.key,
+      subject: input.subject,
+      type: input.type,
+      at: input.at,
+      data: input.data ?? {},
+    })
+    .onConflictDoNothing()
+    .returning({ id: effects.id });
+  return { created: rows.length > 0 };
+}
+
+export interface EffectFilter {
+  readonly subject?: string;
+  readonly type?: string;
+  /** Only effects recorded after this id (for paging). */
+  readonly afterId?: number;
+  readonly limit?: number;
+}
+
+/** The workspace's effects (row-level security scopes them) in the order they were recorded. */
+export async function readEffects(q: Queryable, filter: EffectFilter = {}): Promise<EffectRow[]> {
+  const conditions: SQL[] = [gt(effects.id, filter.afterId ?? 0)];
+  if (filter.subject !== undefined) conditions.push(eq(effects.subject, filter.subject));
+  if (filter.type !== undefined) conditions.push(eq(effects.type, filter.type));
+  return q
+    .select()
+    .from(effects)
+    .where(and(...conditions))
+    .orderBy(asc(effects.id))
+    .limit(filter.limit ?? 500);
+}
