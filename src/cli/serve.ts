@@ -9,6 +9,7 @@ import { buildApp } from '../api/app.js';
 import { createMetrics } from '../api/metrics.js';
 import type { Config, ProcessRole } from '../config/config.js';
 import { databaseClock } from '../engine/clock.js';
+import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
@@ -91,7 +92,10 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         batchSize: config.workerBatchSize,
         log: logger,
         observe: (event) => metrics.observeWorker(event),
-        timerHandlers: { [PACK_REVIEW_TIMER]: raisePackReviewTask },
+        timerHandlers: {
+          [PACK_REVIEW_TIMER]: raisePackReviewTask,
+          [ENGINE_TIMER]: new Engine(database, databaseClock).timerHandler,
+        },
       });
       await worker.start();
     }

@@ -7,18 +7,21 @@ import type { Frozen } from '../../packs/compile.js';
 import type { Condition } from '../../packs/schema/common.js';
 import type { Scalar } from './types.js';
 
-export type Lookup = (field: string) => Scalar | undefined;
+/** Where a condition reads its fields (a decision in progress). */
+export interface FieldSource {
+  lookup(field: string): Scalar | undefined;
+}
 
 function numericBounds(c: { gt?: number; gte?: number; lt?: number; lte?: number }): boolean {
   return c.gt !== undefined || c.gte !== undefined || c.lt !== undefined || c.lte !== undefined;
 }
 
-export function holds(condition: Frozen<Condition> | undefined, lookup: Lookup): boolean {
+export function holds(condition: Frozen<Condition> | undefined, source: FieldSource): boolean {
   if (condition === undefined) return true;
-  if ('all' in condition) return condition.all.every((c) => holds(c, lookup));
-  if ('any' in condition) return condition.any.some((c) => holds(c, lookup));
-  if ('not' in condition) return !holds(condition.not, lookup);
-  const read = lookup(condition.field);
+  if ('all' in condition) return condition.all.every((c) => holds(c, source));
+  if ('any' in condition) return condition.any.some((c) => holds(c, source));
+  if ('not' in condition) return !holds(condition.not, source);
+  const read = source.lookup(condition.field);
   // A usage fact never reported counts as 0 ("customers added: none yet" is below 5).
   const value =
     read === undefined && condition.field.startsWith('facts.') && numericBounds(condition) ? 0 : read;

@@ -2,7 +2,6 @@
  * One decision in progress: a mutable copy of the subject, the instant, and the effects decided so far.
  * `decide` makes the copy, so the caller's state is never changed.
  */
-import type { Lookup } from './conditions.js';
 import type { EnginePolicy } from './prepare.js';
 import type {
   Effect,
@@ -37,6 +36,15 @@ export type EffectBody = Effect extends infer E
     ? Omit<E, 'key' | 'atMs' | 'subject'>
     : never
   : never;
+
+/**
+ * What a rule module does for another without importing it (they would import each other): set once,
+ * when the owning module loads.
+ */
+export const hooks = {
+  transition: (_ctx: Ctx, _lifecycle: string, _to: string, _key: string): void => undefined,
+  resolve: (_ctx: Ctx): void => undefined,
+};
 
 export class Ctx {
   readonly effects: Effect[] = [];
@@ -73,7 +81,7 @@ export class Ctx {
    * What conditions read: the event's fields, then the subject's fields, then its facts (`facts.x` or `x`),
    * then marks as booleans (`approved`, `payment_confirmed`).
    */
-  readonly lookup: Lookup = (field) => {
+  lookup(field: string): Scalar | undefined {
     if (field.startsWith('facts.')) return this.s.facts[field.slice(6)];
     const [head, ...rest] = field.split('.');
     if (rest.length > 0 && head === this.s.kind) return this.lookup(rest.join('.'));
@@ -83,13 +91,17 @@ export class Ctx {
     const mark = field.replaceAll('_', '-');
     if (Object.hasOwn(this.s.marks, mark)) return true;
     return undefined;
-  };
+  }
 
-  /** Moves a lifecycle by an action's `transition` (set by `decide`, which owns the lifecycles). */
-  requestTransition: (lifecycle: string, to: string, key: string) => void = () => undefined;
+  /** Moves a lifecycle by an action's `transition` (lifecycles.ts owns the lifecycles). */
+  requestTransition(lifecycle: string, to: string, key: string): void {
+    hooks.transition(this, lifecycle, to, key);
+  }
 
-  /** Resolves the subject (set by `decide`, which owns resolution). */
-  resolveSubject: () => void = () => undefined;
+  /** Resolves the subject (decide.ts owns resolution). */
+  resolveSubject(): void {
+    hooks.resolve(this);
+  }
 
   mark(name: string): void {
     this.s.marks[name] ??= this.nowMs;

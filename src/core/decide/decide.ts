@@ -4,22 +4,15 @@
  * timer never changes a verdict, it only announces it), (2) applies the event, (3) runs whatever is due at
  * the event's instant, and (4) says when the subject next needs waking.
  */
-import { Ctx, draftOf, type Draft } from './context.js';
+import { Ctx, draftOf, hooks, type Draft } from './context.js';
 import { escalationEvents, escalationTimers, manualEscalation } from './escalations.js';
 import { declareIncident, reachStage, resolveIncident, startIncidentClocks } from './incidents.js';
 import { journeyEvents, journeyTimers, journeyTriggers } from './journeys.js';
-import {
-  enterInitialStates,
-  installTransitions,
-  lifecycleEvent,
-  lifecyclesOf,
-  lifecycleTimers,
-} from './lifecycles.js';
+import { enterInitialStates, lifecycleEvent, lifecyclesOf, lifecycleTimers } from './lifecycles.js';
 import { scheduleTimers } from './schedules.js';
 import type { EnginePolicy } from './prepare.js';
 import {
   announceClocks,
-  clockWakeups,
   levelOf,
   meetClock,
   pauseNamedClock,
@@ -70,6 +63,11 @@ export function newSubject(key: string, atMs: number): SubjectState {
 export interface DecideOptions {
   /** Derivation texts on clock effects (default true; the simulator leaves them out unless asked). */
   readonly explain?: boolean;
+  /**
+   * Change the given state in place instead of a copy: for a caller that owns the state and keeps only
+   * the returned one (the simulator). Live processing never sets it.
+   */
+  readonly inPlace?: boolean;
 }
 
 export function decide(
@@ -79,7 +77,8 @@ export function decide(
   options: DecideOptions = {},
 ): Decision {
   const explains = options.explain ?? true;
-  const s: Draft = draftOf(state ?? newSubject(event.subject, event.atMs));
+  const base = state ?? newSubject(event.subject, event.atMs);
+  const s: Draft = options.inPlace ? base : draftOf(base);
   s.seq++;
   // The timer that woke the subject is spent: if the same instant is wanted again it is set again.
   if (event.type === 'timer' && typeof event.data.timer === 'string') delete s.timers[event.data.timer];
@@ -93,16 +92,14 @@ export function decide(
   };
 
   // (1) What fell due strictly before the event: events at the same instant as a deadline win.
-  if (event.type !== 'timer' && state !== null) {
+  if (event.type !== 'timer' && state !== null && overdue(s, event.atMs)) {
     const before = new Ctx(ep, s, event.atMs - 1, {}, explains);
-    installTransitions(before);
-    before.resolveSubject = () => resolve(before);
+
     advance(before, () => undefined, true);
     effects.push(...before.effects);
   }
   const ctx = new Ctx(ep, s, event.atMs, event.data, explains);
-  installTransitions(ctx);
-  ctx.resolveSubject = () => resolve(ctx);
+
   if (event.type !== 'timer') apply(ctx, event.type);
   advance(ctx, wake, event.type === 'timer');
   effects.push(...ctx.effects);
@@ -123,14 +120,19 @@ export function decide(
   return { state: s, effects, timers };
 }
 
+/** Whether a wake-up of the subject fell before `atMs` and has not run (a late timer). */
+function overdue(s: Draft, atMs: number): boolean {
+  for (const name in s.timers) if (s.timers[name]! < atMs) return true;
+  return false;
+}
+
 /** Runs everything due by `ctx.nowMs`, in a fixed order, and collects the next wake-ups. */
 function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void, inclusive: boolean): void {
   escalationTimers(ctx, wake);
   journeyTimers(ctx, wake);
   lifecycleTimers(ctx, wake);
   scheduleTimers(ctx, wake);
-  announceClocks(ctx, inclusive);
-  clockWakeups(ctx, wake);
+  announceClocks(ctx, inclusive, wake);
 }
 
 function text(value: Scalar | undefined): string | undefined {
@@ -153,6 +155,8 @@ function open(ctx: Ctx): void {
   const level = scale ? levelOf(ctx, scale) : undefined;
   if (scale && level) notifyRoutes(ctx, scale.id, level.id, 'created');
 }
+
+hooks.resolve = (ctx) => resolve(ctx);
 
 function resolve(ctx: Ctx): void {
   if (!ctx.s.open) return;

@@ -44,7 +44,7 @@ export function manualEscalation(ctx: Ctx, to: string, reason: string | undefine
 /** Event-triggered rules (`trigger: { event: bug-confirmed }`). */
 export function escalationEvents(ctx: Ctx, type: string): void {
   for (const rule of rules(ctx)) {
-    if (!('event' in rule.trigger) || rule.trigger.event !== type || !holds(rule.when, ctx.lookup)) continue;
+    if (!('event' in rule.trigger) || rule.trigger.event !== type || !holds(rule.when, ctx)) continue;
     escalate(ctx, `escalation:${rule.id}${ctx.occurrence}`, rule.id, rule.to, rule.label);
   }
 }
@@ -61,7 +61,7 @@ export function escalationTimers(ctx: Ctx, wake: (name: string, atMs: number | n
     let next: number | null = null;
     while (anchor !== undefined && fired < times) {
       if (onlyIfOpen && !ctx.s.open) break;
-      if (!holds(rule.when, ctx.lookup)) break;
+      if (!holds(rule.when, ctx)) break;
       const offset = after + fired * (rule.repeat?.every ?? 0);
       const dueMs = ctx.ep.calendar(calendar).add(anchor, offset);
       if (!Number.isFinite(dueMs)) break;

@@ -47,7 +47,7 @@ export function startIncidentClocks(ctx: Ctx): void {
   }
   for (const clock of section?.regulatory ?? []) {
     const id = `regulatory:${clock.id}`;
-    if (ctx.s.clocks[id] || !holds(clock.when, ctx.lookup)) continue;
+    if (ctx.s.clocks[id] || !holds(clock.when, ctx)) continue;
     if (clock.when === undefined && !isSecurity(ctx) && ctx.s.fields.reportable !== true) continue;
     const anchor = ctx.s.marks[clock.since];
     if (anchor === undefined) continue;
@@ -85,7 +85,7 @@ export function reachStage(ctx: Ctx, stage: string): void {
 export function resolveIncident(ctx: Ctx): void {
   const section = incidents(ctx);
   for (const followUp of section?.followUps ?? []) {
-    if (!holds(followUp.when, ctx.lookup)) continue;
+    if (!holds(followUp.when, ctx)) continue;
     const anchor = ctx.s.marks[followUp.since] ?? ctx.nowMs;
     ctx.emit(`follow-up:${followUp.id}${ctx.occurrence}`, {
       type: 'task',

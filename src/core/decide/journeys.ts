@@ -27,7 +27,7 @@ function journeys(ctx: Ctx) {
 /** Enrols the subject in every journey this event triggers (again, once a previous run has ended). */
 export function journeyTriggers(ctx: Ctx, type: string): void {
   for (const journey of journeys(ctx)) {
-    if (journey.trigger.event !== type || !holds(journey.trigger.when, ctx.lookup)) continue;
+    if (journey.trigger.event !== type || !holds(journey.trigger.when, ctx)) continue;
     const run = ctx.s.journeys[journey.id];
     const finished = run && (run.exited || run.done.length >= journey.steps.length);
     if (run && !finished) continue;
@@ -46,7 +46,7 @@ function exitIfDone(ctx: Ctx, journeyId: string): boolean {
   const journey = ctx.ep.policy.journeys[journeyId];
   const run = ctx.s.journeys[journeyId];
   if (!journey || !run || run.exited) return true;
-  if ((journey.exitWhen ?? []).some((c) => holds(c, ctx.lookup))) {
+  if ((journey.exitWhen ?? []).some((c) => holds(c, ctx))) {
     ctx.s.journeys[journeyId] = { ...run, exited: true };
     ctx.emit(`journey:${journeyId}@${run.startedAtMs}:exit`, { type: 'journey.exit', journey: journeyId });
     return true;
@@ -59,11 +59,11 @@ function runStep(ctx: Ctx, journeyId: string, stepIndex: number): void {
   const run = ctx.s.journeys[journeyId]!;
   const step = journey.steps[stepIndex]!;
   ctx.s.journeys[journeyId] = { ...run, done: [...run.done, step.id] };
-  if (!holds(step.when, ctx.lookup)) return;
+  if (!holds(step.when, ctx)) return;
   const rule = `journey:${journeyId}@${run.startedAtMs}:${step.id}`;
   step.actions.forEach((action, i) => runAction(ctx, action, rule, i));
   for (const branch of step.branches ?? []) {
-    if (!holds(branch.when, ctx.lookup)) continue;
+    if (!holds(branch.when, ctx)) continue;
     branch.actions.forEach((action, i) => runAction(ctx, action, `${rule}:${branch.id}`, i));
   }
 }

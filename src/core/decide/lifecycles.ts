@@ -4,7 +4,7 @@
  * `after` a time in its state. A transition that needs an approval or a checklist waits for the event
  * that records it (`<lifecycle>.approved`, `checklist.completed`) to have happened.
  */
-import type { Ctx } from './context.js';
+import { hooks, type Ctx } from './context.js';
 import { runAction } from './actions.js';
 import { holds } from './conditions.js';
 
@@ -99,7 +99,7 @@ export function lifecycleEvent(ctx: Ctx, type: string): void {
         t.on !== undefined &&
         names.has(t.on) &&
         sources(t.from, states).includes(position.state) &&
-        holds(t.guard, ctx.lookup) &&
+        holds(t.guard, ctx) &&
         (t.approval === undefined ||
           ctx.s.marks[`${lifecycle.id}-approved`] !== undefined ||
           ctx.data.approved === true) &&
@@ -127,7 +127,7 @@ export function lifecycleTimers(ctx: Ctx, wake: (name: string, atMs: number | nu
         if (!sources(t.from, states).includes(position.state)) return;
         // A timed transition whose guard does not hold is not the one that will happen (Standard vs
         // Enterprise retention): the next one is.
-        if (!holds(t.guard, ctx.lookup)) return;
+        if (!holds(t.guard, ctx)) return;
         const atMs = position.enteredAtMs + t.after;
         if (!next || atMs < next.atMs) next = { index, atMs };
       });
@@ -137,7 +137,7 @@ export function lifecycleTimers(ctx: Ctx, wake: (name: string, atMs: number | nu
         break;
       }
       const t = lifecycle.transitions[due.index]!;
-      if (!holds(t.guard, ctx.lookup)) {
+      if (!holds(t.guard, ctx)) {
         wake(`lifecycle:${lifecycle.id}`, null);
         break;
       }
@@ -152,13 +152,12 @@ export function lifecycleTimers(ctx: Ctx, wake: (name: string, atMs: number | nu
   }
 }
 
-export function installTransitions(ctx: Ctx): void {
-  ctx.requestTransition = (lifecycleId, to, key) => {
-    if (!ctx.s.lifecycles[lifecycleId]) {
-      const lifecycle = ctx.ep.policy.lifecycles[lifecycleId];
-      if (!lifecycle) return;
-      ctx.s.lifecycles[lifecycleId] = { state: lifecycle.initial, enteredAtMs: ctx.nowMs };
-    }
-    move(ctx, lifecycleId, to, key, null);
-  };
-}
+/** An action's `transition`: enters the lifecycle if the subject is not in it yet, then moves. */
+hooks.transition = (ctx, lifecycleId, to, key) => {
+  if (!ctx.s.lifecycles[lifecycleId]) {
+    const lifecycle = ctx.ep.policy.lifecycles[lifecycleId];
+    if (!lifecycle) return;
+    ctx.s.lifecycles[lifecycleId] = { state: lifecycle.initial, enteredAtMs: ctx.nowMs };
+  }
+  move(ctx, lifecycleId, to, key, null);
+};

@@ -61,6 +61,7 @@ export function scheduleTimers(ctx: Ctx, wake: (name: string, atMs: number | nul
       checklist: ref.checklist,
       ...(ref.item ? { item: ref.item } : {}),
       rule: ref.key,
+      dueMs: next,
     });
     ctx.s.fields.last_run = next;
     last = next;

@@ -94,7 +94,13 @@ export function simulate(
   let decisions = 0;
 
   const run = (subject: string, type: string, atMs: number, data: EngineEvent['data']) => {
-    const decision = decide(ep, subjects.get(subject) ?? null, { type, atMs, subject, data }, options);
+    // The simulator owns every state and keeps only the returned one: decide may change it in place.
+    const decision = decide(
+      ep,
+      subjects.get(subject) ?? null,
+      { type, atMs, subject, data },
+      { ...options, inPlace: true },
+    );
     decisions++;
     subjects.set(subject, decision.state);
     for (const effect of decision.effects) {

@@ -87,7 +87,7 @@ export function targetsOf(ctx: Ctx): { source: string; targets: Partial<Record<T
   const level = levelOf(ctx, scale);
   if (!level) return null;
   for (const policy of ctx.ep.policy.pack.slaPolicies ?? []) {
-    if (policy.scale !== scale.id || !holds(policy.when, ctx.lookup)) continue;
+    if (policy.scale !== scale.id || !holds(policy.when, ctx)) continue;
     const targets = policy.targets[level.id];
     if (targets) return { source: `sla-policy:${policy.id}/${level.id}`, targets };
   }
@@ -286,28 +286,30 @@ export function retargetClocks(ctx: Ctx, reason: string): void {
  * deadline falling exactly now is left to its timer (`inclusive` false), so another event at the same
  * instant (the answer given at the very minute) is handled first and can still meet it.
  */
-export function announceClocks(ctx: Ctx, inclusive = true): void {
-  for (const [id, tracked] of Object.entries(ctx.s.clocks)) {
-    if (tracked.clock.stoppedAtMs !== null) continue;
+export function announceClocks(
+  ctx: Ctx,
+  inclusive = true,
+  wake: (name: string, atMs: number | null) => void = () => undefined,
+): void {
+  for (const id in ctx.s.clocks) {
+    const tracked = ctx.s.clocks[id]!;
+    if (tracked.clock.stoppedAtMs !== null || tracked.breachAnnounced) {
+      wake(`clock:${id}`, null);
+      continue;
+    }
     const calendar = ctx.ep.calendar(tracked.clock.calendarId);
     const reading = readClock(tracked.clock, calendar, ctx.nowMs);
     const at = `clock:${id}@${tracked.clock.startedAtMs}`;
-    if (!tracked.warned && !tracked.breachAnnounced && reading.phase !== 'breached') {
-      const warn = warnAt(tracked.clock, calendar, ctx.nowMs, WARN_FRACTION);
-      if (warn !== null && warn <= ctx.nowMs) {
-        ctx.s.clocks[id] = { ...tracked, warned: true };
-        ctx.emit(`${at}:warn`, {
-          type: 'clock.warn',
-          clock: id,
-          dueMs: reading.dueMs,
-          ...explained(ctx, id),
-        });
-      }
+    let warned = tracked.warned;
+    const warn = warned ? null : warnAt(tracked.clock, calendar, ctx.nowMs, WARN_FRACTION);
+    if (!warned && reading.phase !== 'breached' && warn !== null && warn <= ctx.nowMs) {
+      warned = true;
+      ctx.s.clocks[id] = { ...tracked, warned: true };
+      ctx.emit(`${at}:warn`, { type: 'clock.warn', clock: id, dueMs: reading.dueMs, ...explained(ctx, id) });
     }
     const due =
       reading.dueMs !== null && (inclusive ? reading.dueMs <= ctx.nowMs : reading.dueMs < ctx.nowMs);
     if (
-      !tracked.breachAnnounced &&
       reading.phase === 'breached' &&
       (due || reading.dueMs === null || tracked.clock.retargets.length > 0)
     ) {
@@ -318,21 +320,12 @@ export function announceClocks(ctx: Ctx, inclusive = true): void {
         dueMs: reading.dueMs,
         ...explained(ctx, id),
       });
+      wake(`clock:${id}`, null);
+      continue;
     }
-  }
-}
-
-/** The next instant a clock needs the subject woken: its warning or its breach. */
-export function clockWakeups(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
-  for (const [id, tracked] of Object.entries(ctx.s.clocks)) {
-    let next: number | null = null;
-    if (tracked.clock.stoppedAtMs === null && !tracked.breachAnnounced) {
-      const calendar = ctx.ep.calendar(tracked.clock.calendarId);
-      const reading = readClock(tracked.clock, calendar, ctx.nowMs);
-      const warn = tracked.warned ? null : warnAt(tracked.clock, calendar, ctx.nowMs, WARN_FRACTION);
-      next = warn !== null && warn > ctx.nowMs ? warn : reading.dueMs;
-      if (next !== null && !Number.isFinite(next)) next = null;
-    }
+    // The next instant the clock needs the subject woken: its warning, else its breach.
+    let next = !warned && warn !== null && warn > ctx.nowMs ? warn : reading.dueMs;
+    if (next !== null && !Number.isFinite(next)) next = null;
     wake(`clock:${id}`, next);
   }
 }

@@ -111,6 +111,8 @@ export type Effect = EffectBase &
         readonly checklist: string;
         readonly item?: string;
         readonly rule?: string;
+        /** The scheduled instant of a recurring run (a run caught up late still says when it was due). */
+        readonly dueMs?: number;
       }
     | {
         readonly type: 'handoff';

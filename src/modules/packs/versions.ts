@@ -4,6 +4,7 @@
  * activated, so an invalid pack never replaces the version that keeps running.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { Engine } from '../../engine/engine.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { diffPacks, formatChange } from '../../packs/diff.js';
 import { renderPack } from '../../packs/render.js';
@@ -87,6 +88,12 @@ export async function activatePack(
       .set({ active: true, activatedAt: now, activatedBy: actor })
       .where(and(thisPack, eq(packVersions.hash, loaded.hash)));
     await schedulePackReview(tx, workspaceId, loaded);
+    // The pack's recurring checklists run from now on, under this version.
+    await new Engine(database, { now: () => now }).startSchedules(tx, workspaceId, {
+      id: packId,
+      version: loaded.pack.pack.version,
+      hash: loaded.hash,
+    });
     await appendTimeline(tx, workspaceId, {
       subject: `pack:${packId}`,
       type: 'pack.activated',

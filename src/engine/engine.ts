@@ -1,0 +1,231 @@
+/**
+ * The live engine: one event, one transaction. It locks the subject, runs the pure `decide` with the pack
+ * version the subject runs under (a new subject takes the workspace's active version and keeps it), and
+ * commits together the new state, the effects (each under its unique idempotency key), the outbox message
+ * of every notification, the subject's timers and a timeline entry. A timer only wakes the subject: the
+ * same `decide` reads from the record what fell due, so a late or repeated timer never changes a verdict
+ * and never records an effect twice.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { decide } from '../core/decide/decide.js';
+import { schedulesOf } from '../core/decide/schedules.js';
+import { prepare, type EnginePolicy } from '../core/decide/prepare.js';
+import type { Effect, Fields } from '../core/decide/types.js';
+import { compilePack } from '../packs/compile.js';
+import type { Pack } from '../packs/schema/pack.js';
+import type { Database, Tx } from '../store/database.js';
+import { rowsOf } from '../store/database.js';
+import { packVersions } from '../store/schema.js';
+import type { Clock } from './clock.js';
+import { recordEffect } from './effects.js';
+import { enqueueMessage } from './outbox.js';
+import { lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
+import { appendTimeline } from './timeline.js';
+import { cancelTimer, scheduleTimer } from './timers.js';
+import { sqlNow } from './sql-time.js';
+import type { TimerHandler } from './worker.js';
+
+/** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
+export const ENGINE_TIMER = 'engine.wake';
+
+export interface EngineEventInput {
+  readonly type: string;
+  /** `ticket:T1`. */
+  readonly subject: string;
+  readonly data: Fields;
+  /** Who or what sent it, for the timeline (`user:…`, `api-token:…`, `smtp`). */
+  readonly actor: string;
+}
+
+export interface HandledEvent {
+  readonly effects: readonly Effect[];
+  /** Effects recorded by this call (a redelivered event records none). */
+  readonly recorded: number;
+}
+
+/** No active pack governs the workspace: nothing can decide for it. */
+export class NoActivePackError extends Error {
+  constructor(readonly workspaceId: string) {
+    super(
+      `workspace ${workspaceId} has no active pack; activate one (opsbook activate) before sending events`,
+    );
+    this.name = 'NoActivePackError';
+  }
+}
+
+export class Engine {
+  /** Prepared policies by pack hash: a version never changes, so it is prepared once per process. */
+  private readonly policies = new Map<string, { ep: EnginePolicy; ref: PackRef }>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Handles one event for a workspace; retried once when another transaction created the subject first. */
+  async handle(workspaceId: string, event: EngineEventInput): Promise<HandledEvent> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.database.inWorkspace(workspaceId, (tx) =>
+          this.decideIn(tx, workspaceId, event, null),
+        );
+      } catch (err) {
+        if (!(err instanceof SubjectConflictError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /** The worker's handler for `engine.wake` timers: runs in the worker's transaction. */
+  readonly timerHandler: TimerHandler = async (tx, timer) => {
+    const name = typeof timer.payload.name === 'string' ? timer.payload.name : '';
+    await this.decideIn(
+      tx,
+      timer.workspaceId,
+      { type: 'timer', subject: timer.subject, data: { timer: name }, actor: 'engine' },
+      timer.runAt,
+    );
+  };
+
+  /**
+   * Starts (or moves to this version) every recurring schedule of a pack version, in the caller's
+   * transaction: activation calls it, so a pack's recurring checklists run from the moment it is active.
+   * A schedule that already ran keeps its last run, so re-activating never opens a run twice.
+   */
+  async startSchedules(tx: Tx, workspaceId: string, ref: PackRef): Promise<number> {
+    const governing = await this.policyByHash(tx, workspaceId, ref);
+    const schedules = schedulesOf({ ep: governing.ep });
+    for (const schedule of schedules) {
+      await this.decideIn(
+        tx,
+        workspaceId,
+        {
+          type: 'schedule.started',
+          subject: schedule.key,
+          data: { checklist: schedule.checklist },
+          actor: 'engine',
+        },
+        null,
+        governing,
+      );
+    }
+    return schedules.length;
+  }
+
+  private async decideIn(
+    tx: Tx,
+    workspaceId: string,
+    event: EngineEventInput,
+    dueAt: Date | null,
+    version?: { ep: EnginePolicy; ref: PackRef },
+  ): Promise<HandledEvent> {
+    const nowMs = await this.nowIn(tx, dueAt);
+    const subject = await lockSubject(tx, workspaceId, event.subject);
+    const governing =
+      version ??
+      (subject
+        ? await this.policyByHash(tx, workspaceId, subject.pack)
+        : await this.activePolicy(tx, workspaceId));
+    const state = subject ? (subject.state as unknown as Parameters<typeof decide>[1]) : null;
+    // A timer for a subject that no longer exists (or never did) has nothing to wake.
+    if (event.type === 'timer' && !state) return { effects: [], recorded: 0 };
+    const decision = decide(governing.ep, state, {
+      type: event.type,
+      atMs: nowMs,
+      subject: event.subject,
+      data: event.data,
+    });
+    await saveSubject(tx, workspaceId, {
+      key: event.subject,
+      kind: decision.state.kind,
+      pack: governing.ref,
+      state: decision.state as unknown as Record<string, unknown>,
+      expectedRevision: subject?.revision ?? null,
+    });
+    let recorded = 0;
+    for (const effect of decision.effects) {
+      const { key, subject: subjectKey, type, atMs, ...data } = effect;
+      const { created } = await recordEffect(tx, workspaceId, {
+        key,
+        subject: subjectKey,
+        type,
+        at: new Date(atMs),
+        data,
+      });
+      if (!created) continue;
+      recorded++;
+      if (effect.type === 'notify') {
+        await enqueueMessage(tx, workspaceId, {
+          idempotencyKey: key,
+          channel: effect.channel,
+          payload: { ...data, subject: subjectKey, type },
+          ...(effect.notBeforeMs !== undefined ? { notBefore: new Date(effect.notBeforeMs) } : {}),
+        });
+      }
+    }
+    for (const timer of decision.timers) {
+      const key = `${event.subject}:${timer.name}`;
+      if (timer.atMs === null) await cancelTimer(tx, workspaceId, key);
+      else
+        await scheduleTimer(tx, workspaceId, {
+          key,
+          kind: ENGINE_TIMER,
+          subject: event.subject,
+          runAt: new Date(timer.atMs),
+          payload: { name: timer.name },
+        });
+    }
+    if (event.type !== 'timer' || recorded > 0) {
+      await appendTimeline(tx, workspaceId, {
+        subject: event.subject,
+        type: event.type === 'timer' ? 'engine.timer' : event.type,
+        actor: event.actor,
+        data: { ...event.data, effects: recorded },
+        occurredAt: new Date(nowMs),
+      });
+    }
+    return { effects: decision.effects, recorded };
+  }
+
+  /** Now, from the engine's clock, or the database's; a timer is never handled before its instant. */
+  private async nowIn(tx: Tx, dueAt: Date | null): Promise<number> {
+    const instant = this.clock.now();
+    const result = await tx.execute(sql`select ${sqlNow(instant)} as now`);
+    const [row] = rowsOf<{ now: Date | string }>(result);
+    const nowMs = new Date(row?.now ?? 0).getTime();
+    return dueAt ? Math.max(nowMs, dueAt.getTime()) : nowMs;
+  }
+
+  private async activePolicy(tx: Tx, workspaceId: string) {
+    const rows = await tx
+      .select({ hash: packVersions.hash, packId: packVersions.packId, version: packVersions.version })
+      .from(packVersions)
+      .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.active, true)))
+      .orderBy(packVersions.activatedAt)
+      .limit(1);
+    const active = rows[0];
+    if (!active) throw new NoActivePackError(workspaceId);
+    return this.policyByHash(tx, workspaceId, {
+      id: active.packId,
+      version: active.version,
+      hash: active.hash,
+    });
+  }
+
+  private async policyByHash(tx: Tx, workspaceId: string, ref: PackRef) {
+    const cached = this.policies.get(ref.hash);
+    if (cached) return cached;
+    const rows = await tx
+      .select({ document: packVersions.document })
+      .from(packVersions)
+      .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.hash, ref.hash)))
+      .limit(1);
+    const document = rows[0]?.document;
+    if (!document)
+      throw new Error(
+        `pack version ${ref.id} ${ref.version} (${ref.hash}) is not stored in workspace ${workspaceId}`,
+      );
+    const prepared = { ep: prepare(compilePack(document as Pack, ref.hash)), ref };
+    this.policies.set(ref.hash, prepared);
+    return prepared;
+  }
+}
