@@ -1,12 +1,18 @@
 /** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
+import { benchCalendar } from './calendar.js';
 import { benchHttp } from './http.js';
 import { benchPacks } from './packs.js';
+import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
+import { benchTimers } from './timers.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   http: benchHttp,
   startup: benchStartup,
   packs: benchPacks,
+  simulate: benchSimulate,
+  calendar: benchCalendar,
+  timers: benchTimers,
 };
 
 const names = process.argv.slice(2);
