@@ -1,11 +1,13 @@
 /**
  * Checks what the schema alone cannot: that every reference names something the pack defines (a route's
  * channels, a policy's scale and levels, a template of a journey step, a recipient's role), that ids are
- * unique, and that templates use only the variables they declare and parse as Liquid.
+ * unique, that templates use only the variables they declare and parse as Liquid, and that a template sent
+ * automatically can be filled from its trigger (see template-sources.ts).
  * Returns problems with the path of the offending value; the loader turns paths into file:line:column.
  */
 import { Liquid } from 'liquidjs';
 import type { Pack } from './schema/pack.js';
+import { checkTemplateSources } from './template-sources.js';
 
 export type Path = readonly (string | number)[];
 
@@ -283,6 +285,7 @@ export function crossCheck(pack: Pack): CrossProblem[] {
   }
   checkLevels(pack, w);
   checkTemplates(pack, w);
+  w.problems.push(...checkTemplateSources(pack));
   for (const key of [
     'roles',
     'tiers',

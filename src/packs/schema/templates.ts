@@ -8,6 +8,12 @@ export const Variable = z.strictObject({
   description: Text,
   example: Text.optional(),
   required: z.boolean().default(true),
+  from: z
+    .enum(['event', 'subject', 'workspace', 'sender'])
+    .default('subject')
+    .describe(
+      "Where the value comes from (default `subject`). `event`: a field of the event that triggers the message (`title` of `incident.declared`); `subject`: a field of the record the message is about (customer name, ticket id, estate name), filled from the record at send time; `workspace`: a setting of the workspace (URLs, support contacts); `sender`: typed by the person who sends the message (a call script's blanks, \"what we did\"). A template sent automatically (a journey's or lifecycle's `send`, `notify`, `survey`) may need only `event` fields its trigger carries, and no `sender` variable unless optional.",
+    ),
 });
 
 export const TemplateVariant = z.strictObject({
