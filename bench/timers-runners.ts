@@ -48,11 +48,11 @@ export interface Settings {
 }
 
 /**
- * Ours: the product's defaults (src/config/config.ts: OPSBOOK_WORKER_BATCH 50, OPSBOOK_POLL_INTERVAL_MS
- * 1000, OPSBOOK_LEASE_SECONDS 20, one Worker per process). Peers: tuned for throughput and latency.
+ * Ours: the product's defaults (src/config/config.ts: OPSBOOK_WORKER_BATCH 200, OPSBOOK_POLL_INTERVAL_MS
+ * 30000, OPSBOOK_LEASE_SECONDS 20, one Worker per process). Peers: tuned for throughput and latency.
  */
 export const DEFAULT_SETTINGS: Settings = {
-  opsbook: { batchSize: 50, pollIntervalMs: 1000, leaseSeconds: 20, poolMax: 10 },
+  opsbook: { batchSize: 200, pollIntervalMs: 30000, leaseSeconds: 20, poolMax: 10 },
   graphile: { concurrency: 10, pollIntervalMs: 100 },
   pgBoss: { workers: 4, batchSize: 500, pollingIntervalSeconds: 0.5 },
 };
