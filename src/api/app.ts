@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
+import { engineRoutes } from './routes/engine.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
 
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   workspaceRoutes(app, deps);
   packRoutes(app, deps);
   taskRoutes(app, deps);
+  engineRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (webRoot) {

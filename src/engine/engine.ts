@@ -10,16 +10,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { decide } from '../core/decide/decide.js';
 import { schedulesOf } from '../core/decide/schedules.js';
 import { prepare, type EnginePolicy } from '../core/decide/prepare.js';
-import type { Effect, Fields } from '../core/decide/types.js';
+import type { Effect, Fields, SubjectState } from '../core/decide/types.js';
+import { deriveDue, readClock } from '../core/clocks.js';
 import { compilePack } from '../packs/compile.js';
 import type { Pack } from '../packs/schema/pack.js';
 import type { Database, Tx } from '../store/database.js';
 import { rowsOf } from '../store/database.js';
 import { packVersions } from '../store/schema.js';
 import type { Clock } from './clock.js';
-import { recordEffect } from './effects.js';
+import { readEffects, recordEffect } from './effects.js';
 import { enqueueMessage } from './outbox.js';
-import { lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
+import { loadSubject, lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
 import { appendTimeline } from './timeline.js';
 import { cancelTimer, scheduleTimer } from './timers.js';
 import { sqlNow } from './sql-time.js';
@@ -53,6 +54,39 @@ export class NoActivePackError extends Error {
   }
 }
 
+export interface SubjectView {
+  readonly key: string;
+  readonly kind: string;
+  readonly pack: PackRef;
+  readonly open: boolean;
+  readonly fields: Fields;
+  readonly facts: Fields;
+  readonly lifecycles: Readonly<Record<string, string>>;
+  readonly clocks: readonly {
+    readonly id: string;
+    readonly source: string;
+    readonly phase: string;
+    readonly elapsedMs: number;
+    readonly remainingMs: number;
+    readonly due: string | null;
+    readonly derivation: string;
+  }[];
+  readonly effects: readonly {
+    readonly key: string;
+    readonly type: string;
+    readonly at: string;
+    readonly data: Record<string, unknown>;
+  }[];
+}
+
+/** An event for a record that was never created (a reply to a ticket that does not exist). */
+export class UnknownSubjectError extends Error {
+  constructor(readonly subject: string) {
+    super(`${subject} does not exist; send the event that creates it first`);
+    this.name = 'UnknownSubjectError';
+  }
+}
+
 export class Engine {
   /** Prepared policies by pack hash: a version never changes, so it is prepared once per process. */
   private readonly policies = new Map<string, { ep: EnginePolicy; ref: PackRef }>();
@@ -63,16 +97,69 @@ export class Engine {
   ) {}
 
   /** Handles one event for a workspace; retried once when another transaction created the subject first. */
-  async handle(workspaceId: string, event: EngineEventInput): Promise<HandledEvent> {
+  async handle(
+    workspaceId: string,
+    event: EngineEventInput,
+    options: { readonly mustExist?: boolean } = {},
+  ): Promise<HandledEvent> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.database.inWorkspace(workspaceId, (tx) =>
-          this.decideIn(tx, workspaceId, event, null),
-        );
+        return await this.database.inWorkspace(workspaceId, async (tx) => {
+          if (options.mustExist && !(await loadSubject(tx, workspaceId, event.subject)))
+            throw new UnknownSubjectError(event.subject);
+          return this.decideIn(tx, workspaceId, event, null);
+        });
       } catch (err) {
         if (!(err instanceof SubjectConflictError) || attempt >= 3) throw err;
       }
     }
+  }
+
+  /**
+   * A subject as the API shows it: its fields, and each clock's reading now with the derivation of its due
+   * time ("due Sat 09:05 IST: 15 min on calendar whatsapp, closed Fri 21:00-Sat 09:00"). Null when unknown.
+   */
+  async describe(workspaceId: string, key: string): Promise<SubjectView | null> {
+    return this.database.inWorkspace(workspaceId, async (tx) => {
+      const subject = await loadSubject(tx, workspaceId, key);
+      if (!subject) return null;
+      const { ep } = await this.policyByHash(tx, workspaceId, subject.pack);
+      const nowMs = await this.nowIn(tx, null);
+      const state = subject.state as unknown as SubjectState;
+      const clocks = Object.entries(state.clocks).map(([id, tracked]) => {
+        const calendar = ep.calendar(tracked.clock.calendarId);
+        const reading = readClock(tracked.clock, calendar, nowMs);
+        return {
+          id,
+          source: tracked.source,
+          phase: reading.phase,
+          elapsedMs: reading.elapsedMs,
+          remainingMs: reading.remainingMs,
+          due:
+            reading.dueMs === null || !Number.isFinite(reading.dueMs)
+              ? null
+              : new Date(reading.dueMs).toISOString(),
+          derivation: deriveDue(tracked.clock, calendar, nowMs, ep.timeZone).text,
+        };
+      });
+      const effects = await readEffects(tx, { subject: key });
+      return {
+        key,
+        kind: subject.kind,
+        pack: subject.pack,
+        open: state.open,
+        fields: state.fields,
+        facts: state.facts,
+        lifecycles: Object.fromEntries(Object.entries(state.lifecycles).map(([id, p]) => [id, p.state])),
+        clocks,
+        effects: effects.map((e) => ({
+          key: e.key,
+          type: e.type,
+          at: e.at.toISOString(),
+          data: e.data as Record<string, unknown>,
+        })),
+      };
+    });
   }
 
   /** The worker's handler for `engine.wake` timers: runs in the worker's transaction. */

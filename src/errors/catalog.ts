@@ -77,6 +77,12 @@ export const ERRORS = {
     retryable: false,
     hint: 'Send the `x-csrf-token` header with the token from GET /api/v1/me.',
   },
+  OPS_NO_ACTIVE_PACK: {
+    status: 409,
+    title: 'No pack is active in this workspace',
+    retryable: false,
+    hint: 'Activate a pack (`opsbook activate <pack-dir> --workspace <id>`); the engine decides by its rules.',
+  },
   OPS_FORBIDDEN: {
     status: 403,
     title: 'Not allowed',

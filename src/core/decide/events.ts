@@ -263,3 +263,72 @@ export function eventSpec(type: string): EventSpec | undefined {
   if (!subject || !/^[a-z-]+\.[a-z0-9-]+$/.test(type)) return undefined;
   return { subject, creates: true, open: true, summary: `A ${family} action from the pack's lifecycles.` };
 }
+
+export type EventCheck =
+  | {
+      readonly ok: true;
+      readonly subject: string;
+      readonly data: Record<string, string | number | boolean | null>;
+      readonly creates: boolean;
+    }
+  | { readonly ok: false; readonly errors: readonly { readonly path: string; readonly message: string }[] };
+
+/**
+ * Checks an event as the API receives it (`{ type, ticket: 'T1', priority: 'p1', … }`) against the
+ * catalog: a known type, its subject field, required fields, known fields of the right kind and values.
+ * Scenario files are checked the same way by src/engine/scenario/parse.ts, with their lines.
+ */
+export function checkEvent(input: Readonly<Record<string, unknown>>): EventCheck {
+  const type = typeof input.type === 'string' ? input.type : '';
+  const spec = eventSpec(type);
+  if (!spec)
+    return {
+      ok: false,
+      errors: [{ path: '/type', message: `unknown event type "${type}"; docs/scenarios.md lists them` }],
+    };
+  const errors: { path: string; message: string }[] = [];
+  const known: Record<string, FieldKind> = { ...spec.required, ...spec.optional };
+  const data: Record<string, string | number | boolean | null> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (name === 'type' || name === spec.subject.field) continue;
+    const kind = known[name];
+    if (kind === undefined && !spec.open) {
+      errors.push({ path: `/${name}`, message: `${type} has no field "${name}"` });
+      continue;
+    }
+    const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
+    if (!scalar || (kind && kind !== 'scalar' && typeof value !== kind)) {
+      errors.push({
+        path: `/${name}`,
+        message: `${name} must be a ${kind && kind !== 'scalar' ? kind : 'string, number or boolean'}`,
+      });
+      continue;
+    }
+    const allowed = spec.values?.[name];
+    if (allowed && !allowed.includes(String(value))) {
+      errors.push({ path: `/${name}`, message: `${name} is one of ${allowed.join(', ')}` });
+      continue;
+    }
+    data[name] = value as string | number | boolean | null;
+  }
+  for (const name of Object.keys(spec.required ?? {}))
+    if (!(name in input)) errors.push({ path: `/${name}`, message: `${type} needs "${name}"` });
+  for (const choice of spec.oneOf ?? [])
+    if (!choice.some((name) => name in input))
+      errors.push({ path: `/${choice[0] ?? ''}`, message: `${type} needs one of ${choice.join(', ')}` });
+  const id = input[spec.subject.field];
+  if (typeof id !== 'string' || id === '' || id.length > 200)
+    errors.push({
+      path: `/${spec.subject.field}`,
+      message: `${type} needs "${spec.subject.field}", the id of its ${spec.subject.kind || 'subject'} (a string)`,
+    });
+  if (errors.length > 0) return { ok: false, errors };
+  const text = String(id);
+  const whole = (!spec.subject.kind || spec.subject.kind === 'checklist') && /^[a-z-]+:.+$/.test(text);
+  if (!spec.subject.kind && !whole)
+    return {
+      ok: false,
+      errors: [{ path: `/${spec.subject.field}`, message: 'write the subject as kind:id, e.g. user:U1' }],
+    };
+  return { ok: true, subject: whole ? text : `${spec.subject.kind}:${text}`, data, creates: !!spec.creates };
+}

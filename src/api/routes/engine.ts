@@ -1,0 +1,131 @@
+/**
+ * The engine over HTTP: send an event (the catalog of docs/scenarios.md, as JSON), and read a governed
+ * record with its clocks, each due time explained, and its effects. Later issues add their own intake
+ * (mail, alerts, the widget); this is the generic door and what the web app and integrations use.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { checkEvent } from '../../core/decide/events.js';
+import { databaseClock } from '../../engine/clock.js';
+import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
+import { OpsError } from '../../errors/catalog.js';
+import { getWorkspace } from '../../modules/admin/workspaces.js';
+import type { AppDeps } from '../deps.js';
+import { sessionOf } from '../session.js';
+
+const Params = z.strictObject({ workspaceId: z.string().min(1).max(64) });
+
+const Effect = z.object({
+  key: z.string(),
+  type: z.string(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+const SubjectView = z.object({
+  key: z.string(),
+  kind: z.string(),
+  pack: z.object({ id: z.string(), version: z.string(), hash: z.string() }),
+  open: z.boolean(),
+  fields: z.record(z.string(), z.unknown()),
+  facts: z.record(z.string(), z.unknown()),
+  lifecycles: z.record(z.string(), z.string()),
+  clocks: z.array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      phase: z.string(),
+      elapsedMs: z.number(),
+      remainingMs: z.number(),
+      due: z.string().nullable(),
+      derivation: z.string().describe('Why the due time is what it is.'),
+    }),
+  ),
+  effects: z.array(Effect),
+});
+
+export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const engine = new Engine(deps.database, databaseClock);
+  const member = async (userId: string, workspaceId: string) => {
+    if (!(await getWorkspace(deps.database, userId, workspaceId)))
+      throw new OpsError('OPS_NOT_FOUND', `No workspace "${workspaceId}" that you belong to.`);
+  };
+
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/workspaces/:workspaceId/events',
+    {
+      schema: {
+        tags: ['engine'],
+        summary: 'Send an event to the engine',
+        description:
+          'The body is one event of the catalog (docs/scenarios.md), e.g. `{ "type": "ticket.created", "ticket": "T1", "priority": "p1", "channel": "email" }`. It is decided and committed before the answer; the answer lists the effects.',
+        params: Params,
+        body: z.record(z.string(), z.unknown()),
+        response: {
+          202: z.object({ subject: z.string(), effects: z.array(z.record(z.string(), z.unknown())) }),
+        },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request, reply) => {
+      const { workspaceId } = request.params;
+      const session = sessionOf(request);
+      await member(session.user.id, workspaceId);
+      const checked = checkEvent(request.body);
+      if (!checked.ok)
+        throw new OpsError(
+          'OPS_VALIDATION',
+          'The event does not match the catalog.',
+          checked.errors.map((e) => ({ pointer: `/body${e.path}`, message: e.message })),
+        );
+      try {
+        const handled = await engine.handle(
+          workspaceId,
+          {
+            type: String(request.body.type),
+            subject: checked.subject,
+            data: checked.data,
+            actor: `user:${session.user.id}`,
+          },
+          { mustExist: !checked.creates },
+        );
+        return reply
+          .code(202)
+          .send({ subject: checked.subject, effects: handled.effects.map((e) => ({ ...e })) });
+      } catch (err) {
+        if (err instanceof NoActivePackError) throw new OpsError('OPS_NO_ACTIVE_PACK', err.message);
+        if (err instanceof UnknownSubjectError) throw new OpsError('OPS_NOT_FOUND', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/workspaces/:workspaceId/subjects/:key',
+    {
+      schema: {
+        tags: ['engine'],
+        summary: 'A governed record: its clocks with their derivations, and its effects',
+        params: Params.extend({ key: z.string().min(3).max(300).describe('e.g. `ticket:T1`') }),
+        response: { 200: SubjectView },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request) => {
+      const { workspaceId, key } = request.params;
+      await member(sessionOf(request).user.id, workspaceId);
+      const view = await engine.describe(workspaceId, key);
+      if (!view) throw new OpsError('OPS_NOT_FOUND', `No record "${key}" in this workspace.`);
+      return {
+        ...view,
+        pack: { ...view.pack },
+        fields: { ...view.fields },
+        facts: { ...view.facts },
+        lifecycles: { ...view.lifecycles },
+        clocks: view.clocks.map((c) => ({ ...c })),
+        effects: view.effects.map((e) => ({ ...e })),
+      };
+    },
+  );
+}
