@@ -11,23 +11,12 @@ import { simulate } from '../src/core/decide/simulate.js';
 import type { EngineEvent } from '../src/core/decide/types.js';
 import { compilePack } from '../src/packs/compile.js';
 import { loadPack } from '../src/packs/load.js';
+import { seeded } from '../src/core/seeded.js';
 import { fmt, machine } from './lib.js';
 
 const GOAL_MS = 10_000;
 const YEAR_MS = 365 * 86_400_000;
 const MIN = 60_000;
-
-/** A small, seeded generator (mulberry32), so every run simulates the same year. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export function yearOfTickets(
   levels: readonly string[],
@@ -35,7 +24,7 @@ export function yearOfTickets(
   count: number,
   startMs: number,
 ): EngineEvent[] {
-  const rand = random(42);
+  const rand = seeded(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const events: EngineEvent[] = [];
   for (let i = 0; i < count; i++) {

@@ -5,6 +5,7 @@
  */
 import { addMonths, CADENCE_MONTHS, firstDayOf, lastDayOf } from './lint/review.js';
 import type { Pack } from './schema/pack.js';
+import { zoneOffsetMs } from '../core/instant.js';
 
 /** The last day (YYYY-MM-DD) on which the review is still on time; null for event-based reviews. */
 export function reviewDueDay(pack: Pack): string | null {
@@ -15,24 +16,6 @@ export function reviewDueDay(pack: Pack): string | null {
     return addMonths(last, CADENCE_MONTHS[review.every]);
   }
   return null;
-}
-
-/** The offset of a zone from UTC at an instant, in ms (Asia/Kolkata: +19 800 000). */
-function zoneOffsetMs(instantMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instantMs);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return (
-    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instantMs
-  );
 }
 
 /** Midnight at the start of a local date in a zone, as a UTC instant (two passes settle DST changes). */

@@ -139,6 +139,40 @@ describe.skipIf(!hasChromium)(
       await sop.getByRole('heading', { name: 'Versions' }).waitFor();
       await page.screenshot({ path: '/tmp/opsbook-packs.png', fullPage: false });
 
+      // A record the engine governs, with each clock's due time explained.
+      const sent = await page.evaluate(
+        async (workspaceId: string) => {
+          const me = (await (await fetch('/api/v1/me')).json()) as { csrfToken: string };
+          const response = await fetch(`/api/v1/workspaces/${workspaceId}/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+            body: JSON.stringify({
+              type: 'ticket.created',
+              ticket: 'T1',
+              priority: 'p0',
+              channel: 'phone-support',
+            }),
+          });
+          return response.status;
+        },
+        await page.getByLabel('Workspace').inputValue(),
+      );
+      expect(sent).toBe(202);
+      await page.goto(`${baseUrl}/records/ticket:T1`);
+      await heading(page, /^ticket:T1$/);
+      const clocks = page.getByRole('table', { name: 'Clocks' });
+      await clocks.getByRole('cell', { name: 'response', exact: true }).waitFor();
+      await clocks
+        .getByText(/^due \w{3} \d\d:\d\d .*15 min of wall-clock time/)
+        .first()
+        .waitFor();
+      await page
+        .getByRole('table', { name: 'Effects' })
+        .getByRole('cell', { name: 'clock.start' })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: '/tmp/opsbook-record.png' });
+
       // At phone width nothing overflows sideways and the navigation is still there.
       await page.setViewportSize({ width: 390, height: 844 });
       await nav.getByRole('link', { name: 'Inbox', exact: true }).waitFor();

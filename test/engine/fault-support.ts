@@ -17,17 +17,7 @@ export function seedOf(): number {
   return Number(process.env.OPSBOOK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 }
 
-/** mulberry32: a small seeded generator, enough to replay a run's kill schedule. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../../src/core/seeded.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ApiError, api, describeError, type Me } from './api';
 import { AREAS, areaOf } from './areas';
 import { AreaPage, NotFound } from './AreaPage';
+import { RecordPage } from './RecordPage';
 import { Logo, NavIcon } from './icons';
 import { useLinkClick } from './router';
 
@@ -20,6 +21,8 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
   const [error, setError] = useState<string | null>(null);
   const workspace = me.workspaces.find((w) => w.id === me.currentWorkspaceId) ?? null;
   const area = areaOf(path);
+  // `/records/ticket:T1`: any record the engine governs, with its clocks explained.
+  const recordKey = path.startsWith('/records/') ? decodeURIComponent(path.slice('/records/'.length)) : null;
 
   async function run(action: () => Promise<void>) {
     setBusy(true);
@@ -94,7 +97,13 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
               {error}
             </div>
           )}
-          {area ? <AreaPage area={area} me={me} workspace={workspace} /> : <NotFound path={path} />}
+          {recordKey && workspace ? (
+            <RecordPage key={`${workspace.id}/${recordKey}`} workspace={workspace} subjectKey={recordKey} />
+          ) : area ? (
+            <AreaPage area={area} me={me} workspace={workspace} />
+          ) : (
+            <NotFound path={path} />
+          )}
         </main>
       </div>
     </div>

@@ -98,6 +98,17 @@ export interface PackDocument extends PackVersion {
   versions: PackVersion[];
 }
 
+export interface SubjectView {
+  key: string;
+  kind: string;
+  pack: { id: string; version: string; hash: string };
+  open: boolean;
+  fields: Record<string, unknown>;
+  lifecycles: Record<string, string>;
+  clocks: { id: string; source: string; phase: string; due: string | null; derivation: string }[];
+  effects: { key: string; type: string; at: string; data: Record<string, unknown> }[];
+}
+
 export const api = {
   me: () => request<Me>('GET', '/api/v1/me'),
   signIn: (email: string, password: string) =>
@@ -111,6 +122,11 @@ export const api = {
     request<{ changes: string[] }>(
       'GET',
       `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/packs/${encodeURIComponent(packId)}/diff?from=${from}&to=${to}`,
+    ),
+  subject: (workspaceId: string, key: string) =>
+    request<SubjectView>(
+      'GET',
+      `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/subjects/${encodeURIComponent(key)}`,
     ),
   pack: (workspaceId: string, packId: string) =>
     request<PackDocument>(
