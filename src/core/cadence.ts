@@ -1,10 +1,11 @@
 /**
  * When recurring work falls: the next occurrence of a pack cadence after an instant, in a zone. `every`
- * cadences run at `at` (default 09:00) local time: `day` on every day the cadence's calendar is open at
- * that time (every day without a calendar), `week` and `two-weeks` on `on` (default Monday; two-weeks on
- * even ISO weeks), `month` on day `on` (default 1; clamped to the month's last day), `quarter`, `half-year`
- * and `year` on day `on` of their first month. `cron` cadences use croner in the zone. Cadences that are
- * events (`on: every-commit`, `before-release`, …) have no next instant.
+ * cadences run at `at` local time (default 00:00: a run is the work of its day, week or month, and opens
+ * as it starts): `day` on every day the cadence's calendar is open at that time (every day without a
+ * calendar), `week` and `two-weeks` on `on` (default Monday; two-weeks on even ISO weeks), `month` on day
+ * `on` (default 1; clamped to the month's last day), `quarter`, `half-year` and `year` on day `on` of
+ * their first month. `cron` cadences use croner in the zone. Cadences that are events
+ * (`on: every-commit`, `before-release`, …) have no next instant.
  */
 import { Cron } from 'croner';
 import type { BusinessCalendar } from './calendar.js';
@@ -37,7 +38,7 @@ export function nextOccurrence(
     return next ? next.getTime() : null;
   }
   if (!('every' in cadence)) return null;
-  const at = cadence.at ?? '09:00';
+  const at = cadence.at ?? '00:00';
   // Walk local dates from the day of `afterMs`; a year of days is enough for any `every`.
   const localDay = Math.floor((afterMs + zoneOffsetMs(afterMs, timeZone)) / DAY_MS);
   for (let day = localDay; day <= localDay + 400; day++) {

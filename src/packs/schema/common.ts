@@ -134,7 +134,8 @@ export const Cadence = z
       at: z
         .string()
         .regex(/^\d{2}:\d{2}$/, 'a time of day as HH:MM')
-        .optional(),
+        .optional()
+        .describe('When a run opens, local time; default `00:00`, the start of its day.'),
       on: z.string().optional().describe('Weekday (`mon`) or day of month (`1`) where it matters.'),
       calendar: Ref('a calendar').optional(),
       quote: Quote.optional(),
