@@ -80,7 +80,7 @@ export function runAction(ctx: Ctx, action: Frozen<Action>, rule: string, index:
     ctx.emit(key, {
       type: 'task',
       title,
-      for: who,
+      assignee: who,
       rule,
       ...(script ? { script } : {}),
       ...(due !== undefined ? { dueMs: ctx.nowMs + due } : {}),

@@ -69,7 +69,7 @@ export function declareIncident(ctx: Ctx): void {
     ctx.emit(`playbook:${playbook.id}`, {
       type: 'task',
       title: playbook.label,
-      for: 'role:incident-commander',
+      assignee: 'role:incident-commander',
       rule: `playbook:${playbook.id}`,
     });
   startIncidentClocks(ctx);
@@ -90,7 +90,7 @@ export function resolveIncident(ctx: Ctx): void {
     ctx.emit(`follow-up:${followUp.id}${ctx.occurrence}`, {
       type: 'task',
       title: followUp.label,
-      for: 'role:incident-commander',
+      assignee: 'role:incident-commander',
       followUp: followUp.id,
       dueMs: anchor + followUp.within,
       rule: `follow-up:${followUp.id}`,
@@ -103,7 +103,7 @@ export function resolveIncident(ctx: Ctx): void {
     ctx.emit(`review${ctx.occurrence}`, {
       type: 'task',
       title: 'Post-incident review',
-      for: 'role:incident-commander',
+      assignee: 'role:incident-commander',
       ...(within && anchor !== undefined ? { dueMs: anchor + within.within } : {}),
       rule: 'review',
     });

@@ -89,7 +89,8 @@ export type Effect = EffectBase &
     | {
         readonly type: 'task';
         readonly title: string;
-        readonly for: string;
+        /** Who should do it: `role:<id>`, `tier:<id>`, `assignee:` (the record's assignee), … */
+        readonly assignee: string;
         readonly dueMs?: number;
         readonly script?: string;
         readonly followUp?: string;
