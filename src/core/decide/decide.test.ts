@@ -84,7 +84,15 @@ const pack = PackSchema.parse({
       when: { field: 'priority', eq: 'p1' },
       repeat: { every: '1h', times: 1 },
     },
+    // A clock-triggered rule: a WhatsApp ticket whose first response breaches goes to L2 at once.
+    {
+      id: 'whatsapp-breach-to-l2',
+      to: 'tier:l2',
+      trigger: { event: 'clock.breach:first-response' },
+      when: { field: 'channel', eq: 'whatsapp' },
+    },
   ],
+
   templates: [
     {
       id: 'welcome',
@@ -328,6 +336,27 @@ describe('escalations', () => {
       t0 + 5 * H,
     );
     expect(of(effects, 'escalate')).toEqual([]);
+  });
+});
+
+describe('clock-triggered rules', () => {
+  it('escalate when the named clock breaches, once, and not when it is met', () => {
+    const t0 = IST('2026-01-16T10:00:00');
+    const created = {
+      atMs: t0,
+      type: 'ticket.created',
+      subject: 'ticket:T1',
+      data: { priority: 'p2', channel: 'whatsapp' },
+    };
+    const late = run([created], t0 + 3 * H);
+    expect(of(late, 'escalate').map((e) => [e.atMs, 'rule' in e ? e.rule : ''])).toEqual([
+      [t0 + H, 'whatsapp-breach-to-l2'],
+    ]);
+    const answered = run(
+      [created, { atMs: t0 + 30 * M, type: 'ticket.replied', subject: 'ticket:T1', data: { by: 'agent' } }],
+      t0 + 3 * H,
+    );
+    expect(of(answered, 'escalate')).toEqual([]);
   });
 });
 

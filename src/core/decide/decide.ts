@@ -5,7 +5,7 @@
  * the event's instant, and (4) says when the subject next needs waking.
  */
 import { Ctx, draftOf, hooks, type Draft } from './context.js';
-import { escalationEvents, escalationTimers, manualEscalation } from './escalations.js';
+import { clockRules, escalationEvents, escalationTimers, manualEscalation } from './escalations.js';
 import { declareIncident, reachStage, resolveIncident, startIncidentClocks } from './incidents.js';
 import { journeyEvents, journeyTimers, journeyTriggers } from './journeys.js';
 import { enterInitialStates, lifecycleEvent, lifecyclesOf, lifecycleTimers } from './lifecycles.js';
@@ -132,7 +132,10 @@ function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void, in
   journeyTimers(ctx, wake);
   lifecycleTimers(ctx, wake);
   scheduleTimers(ctx, wake);
+  const announced = ctx.effects.length;
   announceClocks(ctx, inclusive, wake);
+  // Rules on a clock's warning or breach; an escalation they make may start a tier clock to wake for.
+  if (ctx.effects.length > announced && clockRules(ctx, announced)) announceClocks(ctx, inclusive, wake);
 }
 
 function text(value: Scalar | undefined): string | undefined {

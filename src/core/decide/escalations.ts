@@ -42,11 +42,30 @@ export function manualEscalation(ctx: Ctx, to: string, reason: string | undefine
 }
 
 /** Event-triggered rules (`trigger: { event: bug-confirmed }`). */
-export function escalationEvents(ctx: Ctx, type: string): void {
+export function escalationEvents(ctx: Ctx, type: string, occurrence = ctx.occurrence): number {
+  let fired = 0;
   for (const rule of rules(ctx)) {
     if (!('event' in rule.trigger) || rule.trigger.event !== type || !holds(rule.when, ctx)) continue;
-    escalate(ctx, `escalation:${rule.id}${ctx.occurrence}`, rule.id, rule.to, rule.label);
+    escalate(ctx, `escalation:${rule.id}${occurrence}`, rule.id, rule.to, rule.label);
+    fired++;
   }
+  return fired;
+}
+
+/**
+ * Clock-triggered rules: an escalation whose trigger is `{ event: clock.breach:<clock> }` (or
+ * `clock.warn:<clock>`, or any clock's `clock.breach`) fires when that announcement is made, once per run
+ * of the clock. Returns whether any fired (a tier clock may then need a wake-up).
+ */
+export function clockRules(ctx: Ctx, fromEffect: number): boolean {
+  let fired = 0;
+  for (const effect of ctx.effects.slice(fromEffect)) {
+    if (effect.type !== 'clock.breach' && effect.type !== 'clock.warn') continue;
+    const started = ctx.s.clocks[effect.clock]?.clock.startedAtMs ?? 0;
+    for (const name of [effect.type, `${effect.type}:${effect.clock}`])
+      fired += escalationEvents(ctx, name, `@${effect.type}:${effect.clock}@${started}`);
+  }
+  return fired > 0;
 }
 
 /** Fires the timed rules that have come due and says when the next one falls. */

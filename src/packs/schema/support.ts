@@ -108,7 +108,11 @@ const Trigger = z.union([
     calendar: Ref('a calendar').optional(),
     onlyIfOpen: z.boolean().default(true).describe('Fire only if the subject is still unresolved.'),
   }),
-  z.strictObject({ event: Text.describe('A named event, e.g. "bug-confirmed".') }),
+  z.strictObject({
+    event: Text.describe(
+      "An event (`bug.confirmed`), or a clock's announcement: `clock.breach:<clock>`, `clock.warn:<clock>` (e.g. `clock.breach:first-response`).",
+    ),
+  }),
   z.strictObject({ manual: Text.describe('A reason a person chooses when escalating by hand.') }),
 ]);
 
