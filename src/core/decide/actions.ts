@@ -17,6 +17,10 @@ function notBefore(ctx: Ctx, channelId: string): { notBeforeMs?: number } {
 
 /** The default channel of a template: the first channel of the pack of the template's kind and audience. */
 function channelForTemplate(ctx: Ctx, templateId: string): string {
+  return ctx.ep.memo(`template-channel:${templateId}`, () => findChannelForTemplate(ctx, templateId));
+}
+
+function findChannelForTemplate(ctx: Ctx, templateId: string): string {
   const template = ctx.ep.policy.templates[templateId];
   if (!template) return templateId;
   const channels = Object.values(ctx.ep.policy.channels);

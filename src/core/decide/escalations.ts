@@ -58,6 +58,13 @@ export function escalationEvents(ctx: Ctx, type: string, occurrence = ctx.occurr
  * of the clock. Returns whether any fired (a tier clock may then need a wake-up).
  */
 export function clockRules(ctx: Ctx, fromEffect: number): boolean {
+  const listened = ctx.ep.memo('escalations:clock-events', () => {
+    const names = new Set<string>();
+    for (const rule of ctx.ep.policy.pack.escalations ?? [])
+      if ('event' in rule.trigger && rule.trigger.event.startsWith('clock.')) names.add(rule.trigger.event);
+    return names;
+  });
+  if (listened.size === 0) return false;
   let fired = 0;
   for (const effect of ctx.effects.slice(fromEffect)) {
     if (effect.type !== 'clock.breach' && effect.type !== 'clock.warn') continue;

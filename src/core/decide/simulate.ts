@@ -86,35 +86,23 @@ export function simulate(
   options: SimulateOptions = { explain: false },
 ): SimulationResult {
   const subjects = new Map<string, SubjectState>();
-  /** The instant each (subject, timer) is set for now; a popped wake that disagrees was replaced or cancelled. */
-  const current = new Map<string, number>();
   const heap = new WakeHeap();
   const effects: Effect[] = [];
   let order = 0;
   let decisions = 0;
 
+  // The simulator owns every state and keeps only the returned one: decide may change it in place.
+  const decideOptions = { ...options, inPlace: true };
   const run = (subject: string, type: string, atMs: number, data: EngineEvent['data']) => {
-    // The simulator owns every state and keeps only the returned one: decide may change it in place.
-    const decision = decide(
-      ep,
-      subjects.get(subject) ?? null,
-      { type, atMs, subject, data },
-      { ...options, inPlace: true },
-    );
+    const decision = decide(ep, subjects.get(subject) ?? null, { type, atMs, subject, data }, decideOptions);
     decisions++;
     subjects.set(subject, decision.state);
     for (const effect of decision.effects) {
       if (onEffect) onEffect(effect);
       else effects.push(effect);
     }
-    for (const timer of decision.timers) {
-      const id = `${subject}\u0000${timer.name}`;
-      if (timer.atMs === null) current.delete(id);
-      else {
-        current.set(id, timer.atMs);
-        heap.push({ atMs: timer.atMs, subject, name: timer.name, order: order++ });
-      }
-    }
+    for (const timer of decision.timers)
+      if (timer.atMs !== null) heap.push({ atMs: timer.atMs, subject, name: timer.name, order: order++ });
   };
 
   const runTimersUntil = (limitMs: number, inclusive: boolean) => {
@@ -124,9 +112,9 @@ export function simulate(
       wake = heap.peek()
     ) {
       heap.pop();
-      const id = `${wake.subject}\u0000${wake.name}`;
-      if (current.get(id) !== wake.atMs) continue;
-      current.delete(id);
+      // The subject's own record of its wake-ups says whether this one still stands (not replaced or
+      // cancelled since it was pushed).
+      if (subjects.get(wake.subject)?.timers[wake.name] !== wake.atMs) continue;
       run(wake.subject, 'timer', wake.atMs, { timer: wake.name });
     }
   };
