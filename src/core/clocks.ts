@@ -230,7 +230,7 @@ export function deriveDue(
   const line = timeline(state, atMs);
   const untilMs = reading.dueMs !== null && Number.isFinite(reading.dueMs) ? reading.dueMs : line.endMs;
   const closed = calendar.closedSpans(state.startedAtMs, untilMs);
-  const time = (ms: number, zone = false) => formatInstant(ms, timeZone, atMs, zone);
+  const time = (ms: number, zone = false) => formatDueTime(ms, timeZone, atMs, zone);
 
   const head =
     reading.dueMs === null
@@ -335,7 +335,7 @@ function lookUpAbbreviation(atMs: number, timeZone: string): string {
 }
 
 /** "Mon 09:15", with "2025-01-06" after the weekday when more than three days from `nearMs`, and the zone on request. */
-export function formatInstant(ms: number, timeZone: string, nearMs: number, withZone: boolean): string {
+export function formatDueTime(ms: number, timeZone: string, nearMs: number, withZone: boolean): string {
   const format = formatter(timeZone, 'en-US', {
     weekday: 'short',
     year: 'numeric',

@@ -5,7 +5,7 @@
  */
 import { addMonths, CADENCE_MONTHS, firstDayOf, lastDayOf } from './lint/review.js';
 import type { Pack } from './schema/pack.js';
-import { zoneOffsetMs } from '../core/instant.js';
+import { localToInstant } from '../core/instant.js';
 
 /** The last day (YYYY-MM-DD) on which the review is still on time; null for event-based reviews. */
 export function reviewDueDay(pack: Pack): string | null {
@@ -18,13 +18,9 @@ export function reviewDueDay(pack: Pack): string | null {
   return null;
 }
 
-/** Midnight at the start of a local date in a zone, as a UTC instant (two passes settle DST changes). */
+/** Midnight at the start of a local date in a zone, as a UTC instant. */
 export function startOfLocalDay(date: string, timeZone: string): Date {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  const wall = Date.UTC(year, month - 1, day);
-  let guess = wall - zoneOffsetMs(wall, timeZone);
-  guess = wall - zoneOffsetMs(guess, timeZone);
-  return new Date(guess);
+  return new Date(localToInstant(`${date}T00:00`, timeZone) ?? Number.NaN);
 }
 
 /** The instant the review becomes overdue, or null when the pack's review is tied to an event. */
