@@ -77,7 +77,10 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
         throw new OpsError(
           'OPS_VALIDATION',
           'The event does not match the catalog.',
-          checked.errors.map((e) => ({ pointer: `/body${e.path}`, message: e.message })),
+          checked.problems.map((e) => ({
+            pointer: `/body/${e.field}`,
+            message: e.hint ? `${e.message} (${e.hint})` : e.message,
+          })),
         );
       try {
         const handled = await engine.handle(
@@ -88,7 +91,7 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
             data: checked.data,
             actor: `user:${session.user.id}`,
           },
-          { mustExist: !checked.creates },
+          { mustExist: !checked.spec.creates },
         );
         return reply
           .code(202)

@@ -1,3 +1,5 @@
+import { closestName } from '../../packs/suggest.js';
+
 /**
  * The event types a scenario (and the live intake) may send the engine, with their fields. Each type names
  * the field that identifies its subject (`ticket: T1` → subject `ticket:T1`) and whether it creates the
@@ -264,71 +266,122 @@ export function eventSpec(type: string): EventSpec | undefined {
   return { subject, creates: true, open: true, summary: `A ${family} action from the pack's lifecycles.` };
 }
 
+/** A problem with one event, and where it is: a field's key, a field's value, or the event as a whole. */
+export interface EventProblem {
+  readonly field: string;
+  readonly where: 'key' | 'value' | 'event';
+  readonly message: string;
+  readonly hint?: string;
+}
+
 export type EventCheck =
   | {
       readonly ok: true;
+      readonly spec: EventSpec;
       readonly subject: string;
       readonly data: Record<string, string | number | boolean | null>;
-      readonly creates: boolean;
     }
-  | { readonly ok: false; readonly errors: readonly { readonly path: string; readonly message: string }[] };
+  | {
+      readonly ok: false;
+      readonly problems: readonly EventProblem[];
+      /** The event's subject when its type and id could be read, so a scenario can still track it. */
+      readonly spec?: EventSpec;
+      readonly subject?: string;
+    };
+
+function fits(kind: FieldKind, value: unknown): boolean {
+  const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  return kind === 'scalar' ? scalar : typeof value === kind;
+}
 
 /**
- * Checks an event as the API receives it (`{ type, ticket: 'T1', priority: 'p1', … }`) against the
+ * Checks one event (`{ type, ticket: 'T1', priority: 'p1', … }`, the scenario's `at` left out) against the
  * catalog: a known type, its subject field, required fields, known fields of the right kind and values.
- * Scenario files are checked the same way by src/engine/scenario/parse.ts, with their lines.
+ * The API (`POST …/events`) and scenario files (src/engine/scenario/parse.ts, which adds the lines) both
+ * use it, so the two accept exactly the same events.
  */
 export function checkEvent(input: Readonly<Record<string, unknown>>): EventCheck {
   const type = typeof input.type === 'string' ? input.type : '';
   const spec = eventSpec(type);
-  if (!spec)
+  if (!spec) {
+    const near = closestName(type, Object.keys(EVENTS));
+    const families = Object.keys(OPEN_FAMILIES).map((f) => `${f}.<action>`);
     return {
       ok: false,
-      errors: [{ path: '/type', message: `unknown event type "${type}"; docs/scenarios.md lists them` }],
+      problems: [
+        {
+          field: 'type',
+          where: 'value',
+          message: `unknown event type "${type}"`,
+          hint: near
+            ? `did you mean "${near}"? docs/scenarios.md lists the event types`
+            : `families with pack-defined actions: ${families.join(', ')}`,
+        },
+      ],
     };
-  const errors: { path: string; message: string }[] = [];
+  }
+  const problems: EventProblem[] = [];
   const known: Record<string, FieldKind> = { ...spec.required, ...spec.optional };
   const data: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(input)) {
     if (name === 'type' || name === spec.subject.field) continue;
-    const kind = known[name];
-    if (kind === undefined && !spec.open) {
-      errors.push({ path: `/${name}`, message: `${type} has no field "${name}"` });
+    if (!(name in known) && !spec.open) {
+      const near = closestName(name, Object.keys(known));
+      problems.push({
+        field: name,
+        where: 'key',
+        message: `${type} has no field "${name}"`,
+        hint: near
+          ? `did you mean "${near}"?`
+          : `its fields: ${[spec.subject.field, ...Object.keys(known)].join(', ') || 'none'}`,
+      });
       continue;
     }
-    const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
-    if (!scalar || (kind && kind !== 'scalar' && typeof value !== kind)) {
-      errors.push({
-        path: `/${name}`,
-        message: `${name} must be a ${kind && kind !== 'scalar' ? kind : 'string, number or boolean'}`,
-      });
+    const kind = known[name] ?? 'scalar';
+    if (!fits(kind, value)) {
+      const wanted = kind === 'scalar' ? 'number, string or boolean' : kind;
+      problems.push({ field: name, where: 'value', message: `${name} must be a ${wanted}` });
       continue;
     }
     const allowed = spec.values?.[name];
     if (allowed && !allowed.includes(String(value))) {
-      errors.push({ path: `/${name}`, message: `${name} is one of ${allowed.join(', ')}` });
+      const message = `${name} is one of ${allowed.join(', ')} (got "${String(value)}")`;
+      problems.push({ field: name, where: 'value', message });
       continue;
     }
     data[name] = value as string | number | boolean | null;
   }
   for (const name of Object.keys(spec.required ?? {}))
-    if (!(name in input)) errors.push({ path: `/${name}`, message: `${type} needs "${name}"` });
+    if (!(name in input)) problems.push({ field: name, where: 'event', message: `${type} needs "${name}"` });
   for (const choice of spec.oneOf ?? [])
     if (!choice.some((name) => name in input))
-      errors.push({ path: `/${choice[0] ?? ''}`, message: `${type} needs one of ${choice.join(', ')}` });
+      problems.push({
+        field: choice[0] ?? '',
+        where: 'event',
+        message: `${type} needs one of ${choice.join(', ')}`,
+      });
   const id = input[spec.subject.field];
-  if (typeof id !== 'string' || id === '' || id.length > 200)
-    errors.push({
-      path: `/${spec.subject.field}`,
-      message: `${type} needs "${spec.subject.field}", the id of its ${spec.subject.kind || 'subject'} (a string)`,
+  const text = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+  if (text === '' || text.length > 200) {
+    const what = spec.subject.kind || 'subject';
+    problems.push({
+      field: spec.subject.field,
+      where: 'event',
+      message: `${type} needs "${spec.subject.field}", the id of its ${what}`,
     });
-  if (errors.length > 0) return { ok: false, errors };
-  const text = String(id);
+    return { ok: false, problems };
+  }
+  // A checklist run may belong to a record: `run: 'bug:BUG-7'` sends the event to that record.
   const whole = (!spec.subject.kind || spec.subject.kind === 'checklist') && /^[a-z-]+:.+$/.test(text);
   if (!spec.subject.kind && !whole)
-    return {
-      ok: false,
-      errors: [{ path: `/${spec.subject.field}`, message: 'write the subject as kind:id, e.g. user:U1' }],
-    };
-  return { ok: true, subject: whole ? text : `${spec.subject.kind}:${text}`, data, creates: !!spec.creates };
+    problems.push({
+      field: spec.subject.field,
+      where: 'value',
+      message: `"${text}" is not a subject`,
+      hint: 'write it as kind:id, e.g. user:U1 or account:A1',
+    });
+  const subject = whole ? text : `${spec.subject.kind}:${text}`;
+  if (problems.length > 0)
+    return spec.subject.kind || whole ? { ok: false, problems, spec, subject } : { ok: false, problems };
+  return { ok: true, spec, subject, data };
 }

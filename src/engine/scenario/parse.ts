@@ -9,7 +9,7 @@ import { formatPath, type PackProblem } from '../../packs/problems.js';
 import { locateKey, locateValue, parseYamlSource, type YamlSource } from '../../packs/source-map.js';
 import { closestName as closest } from '../../packs/suggest.js';
 import type { Fields, Scalar } from '../../core/decide/types.js';
-import { eventSpec, EVENTS, OPEN_FAMILIES, type FieldKind } from '../../core/decide/events.js';
+import { checkEvent, EVENTS } from '../../core/decide/events.js';
 
 export interface ScenarioEvent {
   readonly line: number;
@@ -57,10 +57,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isScalar(value: unknown): value is Scalar {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
-
-function fits(kind: FieldKind, value: unknown): boolean {
-  return kind === 'scalar' ? isScalar(value) : typeof value === kind;
 }
 
 /** Parses a scenario file's text; `zone` is the pack's zone, used when the file names none. */
@@ -162,21 +158,8 @@ export function parseScenario(file: string, text: string, packZone: string): Par
       raw.at === undefined
         ? (problem(path, 'the event has no `at`', 'add at: +0m'), null)
         : instant(raw.at, [...path, 'at']);
-    const type = typeof raw.type === 'string' ? raw.type : '';
-    const spec = eventSpec(type);
-    if (!spec) {
-      const near = closest(type, Object.keys(EVENTS));
-      return problem(
-        [...path, 'type'],
-        `unknown event type "${type}"`,
-        near
-          ? `did you mean "${near}"? docs/scenarios.md lists the event types`
-          : `families with pack-defined actions: ${Object.keys(OPEN_FAMILIES)
-              .map((f) => `${f}.<action>`)
-              .join(', ')}`,
-      );
-    }
-    if (atMs !== null) {
+    const checked = checkEvent(Object.fromEntries(Object.entries(raw).filter(([name]) => name !== 'at')));
+    if (atMs !== null && (checked.ok || checked.problems.every((p) => p.field !== 'type'))) {
       if (atMs < lastMs)
         problem(
           [...path, 'at'],
@@ -185,57 +168,15 @@ export function parseScenario(file: string, text: string, packZone: string): Par
         );
       lastMs = Math.max(lastMs, atMs);
     }
-    const data: Record<string, Scalar> = {};
-    const known: Record<string, FieldKind> = { ...spec.required, ...spec.optional };
-    for (const [name, value] of Object.entries(raw)) {
-      if (name === 'at' || name === 'type' || name === spec.subject.field) continue;
-      if (!(name in known) && !spec.open) {
-        const near = closest(name, Object.keys(known));
-        problem(
-          path,
-          `${type} has no field "${name}"`,
-          near
-            ? `did you mean "${near}"?`
-            : `its fields: ${[spec.subject.field, ...Object.keys(known)].join(', ') || 'none'}`,
-          name,
-        );
-        continue;
+    if (!checked.ok) {
+      for (const p of checked.problems) {
+        if (p.where === 'key') problem(path, p.message, p.hint, p.field);
+        else problem(p.where === 'value' ? [...path, p.field] : path, p.message, p.hint);
       }
-      const kind = known[name] ?? 'scalar';
-      if (!fits(kind, value)) {
-        problem(
-          [...path, name],
-          `${name} must be a ${kind === 'scalar' ? 'number, string or boolean' : kind}`,
-        );
-        continue;
-      }
-      const allowed = spec.values?.[name];
-      if (allowed && !allowed.includes(String(value))) {
-        problem([...path, name], `${name} is one of ${allowed.join(', ')} (got "${String(value)}")`);
-        continue;
-      }
-      data[name] = value as Scalar;
     }
-    for (const name of Object.keys(spec.required ?? {}))
-      if (!(name in raw)) problem(path, `${type} needs "${name}"`);
-    for (const choice of spec.oneOf ?? [])
-      if (!choice.some((name) => name in raw)) problem(path, `${type} needs one of ${choice.join(', ')}`);
-    const id = raw[spec.subject.field];
-    if (typeof id !== 'string' && typeof id !== 'number') {
-      return problem(
-        path,
-        `${type} needs "${spec.subject.field}", the id of its ${spec.subject.kind || 'subject'}`,
-      );
-    }
-    // A checklist run may belong to a record: `run: 'bug:BUG-7'` sends the event to that record.
-    const whole = spec.subject.kind === 'checklist' && /^[a-z-]+:.+$/.test(String(id));
-    const subject = spec.subject.kind && !whole ? `${spec.subject.kind}:${String(id)}` : String(id);
-    if (!spec.subject.kind && !/^[a-z-]+:.+$/.test(subject))
-      return problem(
-        [...path, spec.subject.field],
-        `"${subject}" is not a subject`,
-        'write it as kind:id, e.g. user:U1 or account:A1',
-      );
+    if (!checked.subject || !checked.spec) return;
+    const { spec, subject } = checked;
+    const type = String(raw.type);
     if (!spec.creates && !created.has(subject))
       return problem(
         [...path, spec.subject.field],
@@ -243,13 +184,13 @@ export function parseScenario(file: string, text: string, packZone: string): Par
         `first send an event that creates it${creatorOf(spec.subject.kind)}`,
       );
     created.add(subject);
-    if (atMs !== null)
+    if (atMs !== null && checked.ok)
       events.push({
         line: locateValue(source, path).line,
         atMs,
         type,
         subject,
-        data,
+        data: checked.data,
         creates: !!spec.creates,
       });
   });
