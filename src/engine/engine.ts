@@ -275,10 +275,13 @@ export class Engine {
 
   /** Now, from the engine's clock, or the database's; a timer is never handled before its instant. */
   private async nowIn(tx: Tx, dueAt: Date | null): Promise<number> {
+    // Only the database's clock needs asking; an injected clock (tests, activation) answers itself.
     const instant = this.clock.now();
-    const result = await tx.execute(sql`select ${sqlNow(instant)} as now`);
-    const [row] = rowsOf<{ now: Date | string }>(result);
-    const nowMs = new Date(row?.now ?? 0).getTime();
+    let nowMs = instant?.getTime();
+    if (nowMs === undefined) {
+      const [row] = rowsOf<{ now: Date | string }>(await tx.execute(sql`select ${sqlNow(null)} as now`));
+      nowMs = new Date(row?.now ?? 0).getTime();
+    }
     return dueAt ? Math.max(nowMs, dueAt.getTime()) : nowMs;
   }
 
