@@ -1,4 +1,5 @@
 /** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
+import { benchAuth } from './auth.js';
 import { benchCalendar } from './calendar.js';
 import { benchHttp } from './http.js';
 import { benchPacks } from './packs.js';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   simulate: benchSimulate,
   calendar: benchCalendar,
   timers: benchTimers,
+  auth: benchAuth,
 };
 
 const names = process.argv.slice(2);

@@ -24,7 +24,13 @@ function stale(output, inputs) {
 
 function run(what, args) {
   process.stderr.write(`opsbook: building ${what}…\n`);
-  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Always a production build: under vitest NODE_ENV is `test`, and Vite would otherwise write React's
+  // development bundle into web/dist, which `npm start` then serves.
+  execFileSync(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export async function ensureBuilt({ web = true } = {}) {

@@ -5,13 +5,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { newId } from '../shared/ids.js';
 import type { AppDeps } from './deps.js';
+import { OpsError } from '../errors/catalog.js';
 import { answerClientError, problemOf, sendProblem, toProblem } from './problem.js';
+import { accessRoutes } from './routes/access.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { packRoutes } from './routes/packs.js';
@@ -19,6 +22,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { engineRoutes } from './routes/engine.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
+import { registerTextGuard } from './text-guard.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestPrefix = `req_${newId('req', deps.now().getTime()).slice(-8)}_`;
@@ -60,6 +64,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: deps.config.publicUrl.startsWith('https://'),
   });
   await app.register(fastifyCookie);
+  // Rate limits are per route (`config.rateLimit`: sign-in, codes, invitations, sign-up), keyed by the
+  // client address; in memory, so per process. Account-level guessing is slowed by the lockout instead.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new OpsError('OPS_RATE_LIMITED', `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -69,7 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Errors are application/problem+json with an OPS_* code; see docs/errors.md.',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'opsbook_session' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'opsbook_session' },
+          token: { type: 'http', scheme: 'bearer', description: 'A workspace API token (`opsb_…`).' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -107,13 +121,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerSession(app, deps);
+  registerTextGuard(app);
   healthRoutes(app, deps);
   authRoutes(app, deps);
   workspaceRoutes(app, deps);
+  accessRoutes(app, deps);
   packRoutes(app, deps);
   taskRoutes(app, deps);
   engineRoutes(app, deps);
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
 
   if (webRoot) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart;

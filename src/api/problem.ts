@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, FieldError } from '../errors/catalog.js';
 import { ERRORS, OpsError } from '../errors/catalog.js';
+import { pgCode } from '../store/database.js';
 
 export interface Problem {
   type: string;
@@ -138,6 +139,10 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       instance,
       'The body contains a forbidden "__proto__" or "constructor" key.',
     );
+  }
+  // Text the database cannot store that slipped past the text guard (e.g. from a stored value).
+  if (['22021', '22P05'].includes(pgCode(error) ?? '')) {
+    return problemOf('OPS_VALIDATION', instance, 'The request holds text that cannot be stored.');
   }
   if (isDatabaseDown(error)) {
     request.log.warn({ err: error }, 'database unavailable');

@@ -6,11 +6,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config, type ProcessRole } from '../config/config.js';
 import { processEnv } from '../config/env.js';
 import { OpsError } from '../errors/catalog.js';
+import { MASTER_KEY_ID } from '../security/master-key.js';
 import { packageVersion } from '../shared/paths.js';
 import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
 import { activatePackCommand } from './activate.js';
 import { diffPackDirs } from './diff.js';
+import { KEYS_USAGE, newKeyCommand, rotateKeysCommand } from './keys.js';
+import { createTokenCommand, isTokenScope } from './token.js';
 import { LINT_USAGE, lintPackCommand } from './lint.js';
 import { renderPackCommand } from './render.js';
 import { serveUntilSignalled } from './serve.js';
@@ -178,6 +181,58 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
     options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     async run(values, _config, [dir = '']) {
       return (await renderPackCommand(dir, values.out as string | undefined)) ? EXIT.ok : EXIT.finding;
+    },
+  },
+  token: {
+    summary: 'Create a workspace API token (`token create`); its secret is printed once.',
+    usage: `opsbook token create --workspace <id> --role <read|write|ingest|admin> [--name NAME] [--days N]
+
+  --workspace   the workspace id (ws_…), shown on the web app's Admin page.
+  --role        the token's scope: read, write, ingest (integrations: alerts, heartbeats, mail) or admin.
+  --name        what the token is for (default: cli).
+  --days        expire after N days (default: never).`,
+    args: ['create'],
+    options: {
+      workspace: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      days: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    async run(values, config, [action = '']) {
+      if (action !== 'create') throw new UsageError(`unknown action "${action}": use \`token create\`.`);
+      if (typeof values.workspace !== 'string' || values.workspace === '')
+        throw new UsageError('--workspace <id> is required.');
+      const role = String(values.role ?? '');
+      if (!isTokenScope(role))
+        throw new UsageError(`--role must be read, write, ingest or admin (got "${role}").`);
+      const days = values.days === undefined ? null : Number(values.days);
+      if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650))
+        throw new UsageError(`--days must be a whole number from 1 to 3650 (got "${String(values.days)}").`);
+      const name = String(values.name ?? 'cli').slice(0, 100);
+      return (await createTokenCommand(config(), { workspace: values.workspace, scope: role, name, days }))
+        ? EXIT.ok
+        : EXIT.finding;
+    },
+  },
+  keys: {
+    summary: 'Manage the master key: `keys new` prints a fresh one, `keys rotate` re-wraps data keys.',
+    usage: KEYS_USAGE,
+    args: ['new|rotate'],
+    options: { id: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    async run(values, config, [action = '']) {
+      const id = values.id as string | undefined;
+      if (action === 'new') {
+        if (id !== undefined && !MASTER_KEY_ID.test(id))
+          throw new UsageError(`--id must be 1-32 of a-z, 0-9 and - (got "${id}").`);
+        newKeyCommand(id, new Date());
+        return EXIT.ok;
+      }
+      if (action === 'rotate') {
+        if (id !== undefined) throw new UsageError('--id is for `keys new`.');
+        return (await rotateKeysCommand(config(), new Date())) ? EXIT.ok : EXIT.finding;
+      }
+      throw new UsageError(`unknown action "${action}": use \`keys new\` or \`keys rotate\`.`);
     },
   },
 };

@@ -14,6 +14,9 @@ import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
 import { PACK_REVIEW_TIMER, raisePackReviewTask } from '../modules/packs/review.js';
+import { createKeyService } from '../security/keys.js';
+import { LOG_REDACT } from '../security/log-redact.js';
+import { loadMasterKeyring } from '../security/master-key.js';
 import { newId } from '../shared/ids.js';
 import { WEB_ROOT, packageVersion } from '../shared/paths.js';
 import type { Database } from '../store/database.js';
@@ -26,8 +29,9 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** The process's logger; secrets in headers and secret-named fields are masked (src/security/log-redact.ts). */
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'opsbook' } });
+  return pino({ level: config.logLevel, base: { service: 'opsbook' }, redact: LOG_REDACT });
 }
 
 /** Starts what `role` asks for; returns a handle whose stop() is the graceful shutdown. */
@@ -38,6 +42,8 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
       `--role ${role} needs DATABASE_URL: the embedded database belongs to one process, which must run both the API and the worker. Set DATABASE_URL=postgres://… or use --role all.`,
     );
   }
+  // Before the database opens, so a bad key refuses to start without leaving anything open.
+  const masterKeys = loadMasterKeyring(config, { warn: (message) => logger.warn(message) }, new Date());
   const database = await openDatabase(config, {
     onError: (err) => logger.error({ err }, 'database connection error'),
   });
@@ -46,6 +52,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
       'DATABASE_URL logs in as a superuser or BYPASSRLS role: queries run as opsbook_app, but injected SQL could switch back. Give the application its own login (docs/operations.md) and keep this one in OPSBOOK_MIGRATION_DATABASE_URL.',
     );
   }
+  const keys = createKeyService(database, masterKeys);
   const metrics = createMetrics();
   const lifecycle = { shuttingDown: false };
   let app: FastifyInstance | null = null;
@@ -67,6 +74,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
       app = await buildApp({
         config,
         database,
+        keys,
         metrics,
         logger,
         webRoot: WEB_ROOT,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SETTINGS, loadConfig } from './config.js';
-import { withSettingsTable } from './render.js';
+import { redactedConfig, renderSettingsTable, withSettingsTable } from './render.js';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -74,6 +74,28 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
     expect(problems.join('\n')).not.toMatch(/s3cret|t0p/);
     expect(problems[0]).toContain('mysql://app:***@db/ops');
+  });
+
+  it('reads the master key settings and never shows the key', () => {
+    const key = 'k20261105:Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE=';
+    const config = loadConfig(
+      { OPSBOOK_MASTER_KEY: key, OPSBOOK_MASTER_KEY_FILE: 'keys/master.key' },
+      '/srv',
+    );
+    expect(config.masterKey).toBe(key);
+    expect(config.masterKeyFile).toBe(resolve('/srv', 'keys/master.key'));
+    expect(loadConfig({}).masterKey).toBeUndefined();
+    const shown = JSON.stringify(redactedConfig(config));
+    expect(shown).not.toContain('Y2FuYXJ5');
+    expect(shown).toContain('"masterKey":"***"');
+    const problems = problemsOf({ OPSBOOK_MASTER_KEY: key, PORT: 'x' });
+    expect(problems.join('\n')).not.toContain('Y2FuYXJ5');
+    expect(renderSettingsTable()).toContain('| `OPSBOOK_MASTER_KEY` | (unset) | A secret:');
+  });
+
+  it('masks database passwords in a rendered configuration', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db/ops' });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('s3cret');
   });
 
   it('treats "≥ 1024" as inclusive for the body limit', () => {

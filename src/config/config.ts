@@ -34,6 +34,10 @@ export interface Config {
   readonly workerBatchSize: number;
   readonly sessionIdleMinutes: number;
   readonly sessionMaxDays: number;
+  /** `id:base64key` entries, comma-separated, the current first; a secret, never logged or printed. */
+  readonly masterKey: string | undefined;
+  /** Absolute path of a file holding the master key entries, one a line. */
+  readonly masterKeyFile: string | undefined;
 }
 
 interface Setting {
@@ -42,6 +46,8 @@ interface Setting {
   readonly default: string;
   readonly help: string;
   readonly schema: z.ZodType;
+  /** Its value is never shown: not in errors, not in renderings of the configuration. */
+  readonly secret?: true;
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -204,7 +210,28 @@ export const SETTINGS: readonly Setting[] = [
     help: 'A session ends this long after sign-in whatever its use.',
     schema: int(1, 365),
   },
+  {
+    key: 'masterKey',
+    env: 'OPSBOOK_MASTER_KEY',
+    default: '',
+    help: "A secret: the master keys that wrap each workspace's data key, which encrypts stored credentials and TOTP secrets. Comma-separated `id:base64key` entries of 32 random bytes (`opsbook keys new` prints one), the current key first and older ones after it until `opsbook keys rotate` has run. When neither this nor `OPSBOOK_MASTER_KEY_FILE` is set, a key is created in `OPSBOOK_DATA/master.key`: back it up.",
+    schema: z.string(),
+    secret: true,
+  },
+  {
+    key: 'masterKeyFile',
+    env: 'OPSBOOK_MASTER_KEY_FILE',
+    default: '',
+    help: 'A file holding the master keys instead (one `id:base64key` a line, the current first, `#` comments); readable by the Opsbook user only.',
+    schema: z.string(),
+  },
 ];
+
+/** How a setting's value may appear in an error or a rendering of the configuration. */
+export function shownValue(setting: Pick<Setting, 'env' | 'secret'>, value: string): string {
+  if (setting.secret) return value === '' ? '' : '***';
+  return setting.env.endsWith('URL') ? redactPassword(value) : value;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -272,7 +299,7 @@ export function loadConfig(env: Env, cwd = '.'): Config {
       values[setting.key] = result.data;
     } else {
       const why = result.error.issues.map((i) => i.message).join('; ');
-      const shown = setting.env.endsWith('URL') ? redactPassword(raw) : raw;
+      const shown = shownValue(setting, raw);
       problems.push(
         `${setting.env}: ${why} (got "${shown}"). ${setting.help} Default: "${setting.default}".`,
       );
@@ -284,12 +311,20 @@ export function loadConfig(env: Env, cwd = '.'): Config {
   return Object.freeze({
     ...(values as Omit<
       Config,
-      'publicUrl' | 'databaseUrl' | 'migrationDatabaseUrl' | 'dataDir' | 'loadDemo'
+      | 'publicUrl'
+      | 'databaseUrl'
+      | 'migrationDatabaseUrl'
+      | 'dataDir'
+      | 'loadDemo'
+      | 'masterKey'
+      | 'masterKeyFile'
     >),
     publicUrl: (values.publicUrl as string) || `http://localhost:${port}`,
     databaseUrl,
     migrationDatabaseUrl: (values.migrationDatabaseUrl as string) || undefined,
     loadDemo: values.loadDemo === 'auto' ? databaseUrl === undefined : (values.loadDemo as boolean),
     dataDir: resolve(cwd, values.dataDir as string),
+    masterKey: (values.masterKey as string) || undefined,
+    masterKeyFile: values.masterKeyFile ? resolve(cwd, values.masterKeyFile as string) : undefined,
   });
 }

@@ -69,7 +69,7 @@ export const ERRORS = {
     status: 401,
     title: 'Email or password is wrong',
     retryable: false,
-    hint: 'Check the email and password and try again.',
+    hint: 'Check the email and password and try again. After repeated failures sign-in pauses for a few minutes, except from a browser that signed in to the account before.',
   },
   OPS_CSRF: {
     status: 403,
@@ -88,6 +88,36 @@ export const ERRORS = {
     title: 'Not allowed',
     retryable: false,
     hint: 'Your role in this workspace does not allow this action.',
+  },
+  OPS_MFA_REQUIRED: {
+    status: 403,
+    title: 'Multi-factor authentication required',
+    retryable: false,
+    hint: 'This workspace requires MFA for everyone: set up an authenticator app under Security (POST /api/v1/me/mfa/totp), then sign in again with a code.',
+  },
+  OPS_INVALID_CODE: {
+    status: 401,
+    title: 'The code is wrong, used already or expired',
+    retryable: false,
+    hint: 'Enter the current code from your authenticator app (or an unused recovery code); an SMS code works once, for 5 minutes.',
+  },
+  OPS_RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    retryable: true,
+    hint: 'Wait for the number of seconds in the Retry-After header, then try again.',
+  },
+  OPS_CONFLICT: {
+    status: 409,
+    title: 'The request conflicts with the current state',
+    retryable: false,
+    hint: 'Read the detail: it names what is in the way and how to proceed.',
+  },
+  OPS_GONE: {
+    status: 410,
+    title: 'No longer valid',
+    retryable: false,
+    hint: 'The link or invitation expired or was used or revoked; ask for a new one.',
   },
   OPS_REQUEST_TIMEOUT: {
     status: 408,

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req' | 'pv' | 'tsk';
+export type IdPrefix =
+  'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req' | 'pv' | 'tsk' | 'inv' | 'tok' | 'chl' | 'sec';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

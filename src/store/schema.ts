@@ -29,6 +29,8 @@ export const workspaces = pgTable('workspaces', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   timeZone: text('time_zone').notNull(),
+  /** Company SOP: "Enforce multi-factor authentication (MFA) for all user logins." */
+  requireMfa: boolean('require_mfa').notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -40,9 +42,58 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash'),
+    /** E.164, for sign-in by a code sent over SMS. */
+    phone: text('phone').unique(),
+    /** The TOTP secret, sealed (AES-256-GCM) under the system data key; null until MFA is enrolled. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: instant('totp_enabled_at'),
+    /** The last 30-second step a TOTP code was accepted for: a code is never accepted twice. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Failed password sign-ins since the last success (lockout and back-off). */
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: instant('locked_until'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_lower').on(sql`lower(${t.email})`)],
+);
+
+/** Single-use MFA recovery codes; only their SHA-256 is stored. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: instant('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+export type ChallengeKind = 'mfa' | 'sms' | 'phone';
+
+/**
+ * A sign-in half done: the password was right and a TOTP code is awaited (`mfa`), or a code was sent by
+ * SMS (`sms`). Its token is given to the browser once; only the SHA-256 is stored. Expiring, attempt
+ * limited, single use.
+ */
+export const signInChallenges = pgTable(
+  'sign_in_challenges',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<ChallengeKind>().notNull(),
+    codeHash: text('code_hash'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+  },
+  (t) => [index('sign_in_challenges_user').on(t.userId)],
 );
 
 /** A person's role in a workspace. */
@@ -72,12 +123,22 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     currentWorkspace: text('current_workspace'),
+    /** How the person proved who they are: `password`, `password+totp`, `password+recovery`, `sms`. */
+    method: text('method').notNull().default('password'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    /**
+     * SHA-256 of the browser's device cookie. A browser that signed in to an account before may keep
+     * trying while the account is paused after failed attempts from elsewhere (OWASP "device cookies"),
+     * so a guessing flood does not lock the real person out.
+     */
+    deviceHash: text('device_hash'),
     createdAt: createdAt(),
     lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
     expiresAt: instant('expires_at').notNull(),
     revokedAt: instant('revoked_at'),
   },
-  (t) => [index('sessions_user').on(t.userId)],
+  (t) => [index('sessions_user').on(t.userId), index('sessions_device').on(t.deviceHash)],
 );
 
 /**
@@ -276,6 +337,120 @@ export const effects = pgTable(
   ],
 );
 
+export type TokenScope = 'read' | 'write' | 'ingest' | 'admin';
+
+/** An invitation to join a workspace, sent by email; only the SHA-256 of its token is stored. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    acceptedAt: instant('accepted_at'),
+    acceptedBy: text('accepted_by'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('invitations_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+/** A workspace's API token for scripts and integrations: scoped, expiring, only its SHA-256 stored. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scope: text('scope').$type<TokenScope>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the token, shown in lists so people recognise it. */
+    prefix: text('prefix').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at'),
+    lastUsedAt: instant('last_used_at'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('api_tokens_workspace').on(t.workspaceId)],
+);
+
+/**
+ * Data keys: one per workspace (`owner` = the workspace id) and one for the system (`owner` = '*'), each
+ * AES-256 key wrapped (sealed) by the master key from config. Rotation re-wraps them under a new master
+ * key; values sealed under a data key never need rewriting for that. Global (no workspace_id): a wrapped
+ * key opens nothing without the master key, and the key service reads it before any workspace is set.
+ */
+export const dataKeys = pgTable(
+  'data_keys',
+  {
+    owner: text('owner').notNull(),
+    version: integer('version').notNull(),
+    wrapped: text('wrapped').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.version] })],
+);
+
+/**
+ * The audit log: who did what to access, security settings, secrets and personal data. Each entry's
+ * hash covers the previous entry's hash (a chain per workspace, `*` for account-level events), so an
+ * edited, deleted, reordered or inserted entry breaks verification. Append-only by trigger.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text('workspace_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: instant('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target').notNull().default(''),
+    data: jsonb('data').notNull().default({}),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_log_seq').on(t.workspaceId, t.seq)],
+);
+
+/**
+ * The newest entry of each audit chain, written by the same function that appends: deleting or
+ * truncating the log's tail leaves the head pointing past it, so verification notices.
+ */
+export const auditHeads = pgTable('audit_heads', {
+  workspaceId: text('workspace_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
+/**
+ * The originals of secrets masked out of text (a password pasted into a ticket), sealed; readable only
+ * by admins, and every reading is audited.
+ */
+export const maskedSecrets = pgTable(
+  'masked_secrets',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    field: text('field').notNull(),
+    kind: text('kind').notNull(),
+    sealed: text('sealed').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('masked_secrets_subject').on(t.workspaceId, t.subject)],
+);
+
 export const schema = {
   workspaces,
   users,
@@ -288,5 +463,13 @@ export const schema = {
   tasks,
   subjects,
   effects,
+  recoveryCodes,
+  signInChallenges,
+  invitations,
+  apiTokens,
+  dataKeys,
+  auditLog,
+  auditHeads,
+  maskedSecrets,
 };
 export type Schema = typeof schema;

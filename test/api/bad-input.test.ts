@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../src/store/schema.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
+import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
 const SIGN_IN = '/api/v1/auth/sign-in';
 
@@ -68,19 +69,24 @@ describe('bad input', () => {
     expect(r.json()).toMatchObject({ code: 'OPS_ROUTE_NOT_FOUND', detail: 'No route GET /api/v1/nope.' });
   });
 
-  it('validates path parameters too', async () => {
-    const r = await t.app.inject({
-      url: `/api/v1/workspaces/${'x'.repeat(65)}`,
-      headers: { cookie: 'opsbook_session=x' },
-    });
-    expect(r.statusCode).toBe(400);
-    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual([
-      '/params/workspaceId',
-    ]);
-  });
-
   it('changed nothing: no session was created by any of the bad requests', async () => {
     const rows = await t.database.db.select().from(sessions);
     expect(rows).toEqual([]);
+  });
+
+  it('validates path parameters too, after authentication (a stranger learns nothing of the schema)', async () => {
+    const url = `/api/v1/workspaces/${'x'.repeat(65)}/tasks`;
+    const stranger = await t.app.inject({ url, headers: { cookie: 'opsbook_session=x' } });
+    expect(stranger.json()).toMatchObject({ code: 'OPS_UNAUTHENTICATED' });
+    const signedIn = await signInAs(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+    const r = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/sessions/${'x'.repeat(65)}`,
+      headers: { cookie: signedIn.cookie, 'x-csrf-token': signedIn.csrfToken },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual([
+      '/params/sessionId',
+    ]);
   });
 });

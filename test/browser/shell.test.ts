@@ -15,6 +15,7 @@ import { WEB_ROOT } from '../../src/shared/paths.js';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import { testKeyService } from '../support/keys.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -41,6 +42,7 @@ describe.skipIf(!hasChromium)(
       app = await buildApp({
         config,
         database,
+        keys: testKeyService(database),
         metrics: createMetrics(),
         logger: pino({ level: 'silent' }),
         webRoot: WEB_ROOT,

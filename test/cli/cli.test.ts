@@ -10,7 +10,9 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { enqueueMessage } from '../../src/engine/outbox.js';
-import { outbox } from '../../src/store/schema.js';
+import { resolveToken } from '../../src/modules/access/tokens.js';
+import { openPglite } from '../../src/store/pglite.js';
+import { apiTokens, outbox } from '../../src/store/schema.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import {
   PG_ADMIN_URL,
@@ -19,6 +21,7 @@ import {
   postgresSkipReason,
 } from '../support/databases.js';
 import { runCli } from '../support/cli.js';
+import { TEST_MASTER_KEY } from '../support/keys.js';
 import { createWorkspace } from '../support/fixtures.js';
 
 const CLI = ['--import', 'tsx', 'test/fixtures/opsbook-cli.ts'];
@@ -92,6 +95,35 @@ describe('opsbook CLI', () => {
     expect(run(['migrate', '--status'], { OPSBOOK_DATA: tempDir() }).code).toBe(1);
   });
 
+  it('creates a scoped API token from the command line, printed once and stored hashed', async () => {
+    const data = tempDir();
+    const database = await openPglite({ dataDir: data });
+    const workspaceId = await createWorkspace(database, 'Token workspace');
+    await database.close();
+    const env = { OPSBOOK_DATA: data, OPSBOOK_MASTER_KEY: `test:${TEST_MASTER_KEY.key.toString('base64')}` };
+    const made = run(
+      ['token', 'create', '--workspace', workspaceId, '--role', 'ingest', '--name', 'alerts'],
+      env,
+    );
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const token = /opsb_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0];
+    expect(token).toBeDefined();
+    expect(run(['token', 'create', '--workspace', workspaceId, '--role', 'root'], env).code).toBe(2);
+    expect(run(['token', 'create', '--workspace', 'ws_nope', '--role', 'read'], env).code).toBe(1);
+    const reopened = await openPglite({ dataDir: data });
+    try {
+      expect(await resolveToken(reopened, token!, new Date())).toMatchObject({
+        workspaceId,
+        scope: 'ingest',
+      });
+      const stored = await reopened.inWorkspace(workspaceId, (tx) => tx.select().from(apiTokens));
+      expect(JSON.stringify(stored)).not.toContain(token!);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('exits 1 with a precise message when the database is unreachable', () => {
     const r = run(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' });
     expect(r.code).toBe(1);
@@ -136,7 +168,14 @@ describe.runIf(postgresAvailable)(`opsbook serve on PostgreSQL${postgresSkipReas
     await adminQuery(`CREATE ROLE ${login} LOGIN NOSUPERUSER NOBYPASSRLS`);
     const appUrl = new URL(db.appUrl);
     appUrl.username = login;
-    const env = { DATABASE_URL: appUrl.toString(), OPSBOOK_MIGRATION_DATABASE_URL: db.url };
+    // Both processes share one master key, as operators must configure it (else each makes its own file).
+    const masterKey = `test:${TEST_MASTER_KEY.key.toString('base64')}`;
+    const env = {
+      DATABASE_URL: appUrl.toString(),
+      OPSBOOK_MIGRATION_DATABASE_URL: db.url,
+      OPSBOOK_MASTER_KEY: masterKey,
+      OPSBOOK_DATA: tempDir(),
+    };
     const migrated = run(['migrate'], env); // migrates as the owner and grants the login opsbook_app
     expect(migrated.stderr).toBe('');
     expect(migrated.code).toBe(0);

@@ -104,7 +104,12 @@ export function runStoreContract(engine: EngineUnderTest): void {
         ),
       );
       expect(tables.map((t) => t.relname)).toEqual([
+        'api_tokens',
+        'audit_heads',
+        'audit_log',
         'effects',
+        'invitations',
+        'masked_secrets',
         'memberships',
         'outbox',
         'pack_versions',

@@ -1,10 +1,18 @@
-/** The root: asks the server who is signed in, then shows the sign-in page or the app shell. */
+/**
+ * The root: asks the server who is signed in, then shows the sign-in (or sign-up) page or the app shell.
+ * An invitation link (`/invitations/<token>`) has its own page, signed in or not.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, describeError, type Me } from './api';
 import { DEFAULT_PATH } from './areas';
+import { InvitationPage } from './InvitationPage';
 import { navigate, usePath } from './router';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
+import { SignUp } from './SignUp';
+
+const SIGN_UP_PATH = '/sign-up';
+const INVITATION_PREFIX = '/invitations/';
 
 type State =
   | { readonly kind: 'loading' }
@@ -30,14 +38,20 @@ export function App() {
     void load();
   }, [load]);
 
+  const signedIn = state.kind === 'signed-in';
   useEffect(() => {
-    if (path === '/' || path === '/index.html') navigate(DEFAULT_PATH, { replace: true });
-  }, [path]);
+    if (path === '/' || path === '/index.html' || (signedIn && path === SIGN_UP_PATH))
+      navigate(DEFAULT_PATH, { replace: true });
+  }, [path, signedIn]);
 
   const signedOut = useCallback(
     (notice: string | null = null) => setState({ kind: 'signed-out', notice }),
     [],
   );
+  const setMe = useCallback((me: Me) => setState({ kind: 'signed-in', me }), []);
+  const invitation = path.startsWith(INVITATION_PREFIX)
+    ? decodeURIComponent(path.slice(INVITATION_PREFIX.length))
+    : null;
 
   switch (state.kind) {
     case 'loading':
@@ -61,15 +75,26 @@ export function App() {
         </main>
       );
     case 'signed-out':
-      return <SignIn notice={state.notice} onSignedIn={(me) => setState({ kind: 'signed-in', me })} />;
-    case 'signed-in':
-      return (
-        <Shell
-          me={state.me}
-          path={path}
-          onMeChange={(me) => setState({ kind: 'signed-in', me })}
-          onSignedOut={signedOut}
-        />
-      );
+      if (invitation)
+        return <InvitationPage token={invitation} me={null} onMe={setMe} onSignOut={signedOut} />;
+      if (path === SIGN_UP_PATH) {
+        return (
+          <SignUp
+            onSignedIn={(me) => {
+              setMe(me);
+              navigate(DEFAULT_PATH, { replace: true });
+            }}
+          />
+        );
+      }
+      return <SignIn notice={state.notice} onSignedIn={setMe} />;
+    case 'signed-in': {
+      const { me } = state;
+      if (invitation) {
+        const signOut = () => api.signOut(me.csrfToken).then(() => signedOut(null), load);
+        return <InvitationPage token={invitation} me={me} onMe={setMe} onSignOut={() => void signOut()} />;
+      }
+      return <Shell me={me} path={path} onMeChange={setMe} onSignedOut={signedOut} />;
+    }
   }
 }

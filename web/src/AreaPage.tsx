@@ -1,34 +1,26 @@
 /** One area of the app for the current workspace. Areas not built yet say what they will hold. */
-import { useEffect, useRef } from 'react';
-import type { Me, Workspace } from './api';
+import type { Workspace } from './api';
 import type { Area } from './areas';
 import { DEFAULT_PATH } from './areas';
+import { AdminPage } from './AdminPage';
+import { CreateWorkspace } from './CreateWorkspace';
+import { useHeadingFocus } from './heading';
 import { NavIcon } from './icons';
 import { PacksPage } from './PacksPage';
+import type { ReadyAccess } from './permissions';
 import { useLinkClick } from './router';
 
-interface Props {
-  readonly area: Area;
-  readonly me: Me;
-  readonly workspace: Workspace | null;
-}
+type Props =
+  | {
+      readonly area: Area;
+      readonly path: string;
+      readonly workspace: Workspace;
+      readonly access: ReadyAccess;
+    }
+  | { readonly area: Area; readonly path: string; readonly workspace: null };
 
-/** Moves focus to the page heading when the page changes, so screen readers announce it. */
-function useHeadingFocus(key: string, title: string) {
-  const ref = useRef<HTMLHeadingElement>(null);
-  const shown = useRef(key);
-  useEffect(() => {
-    document.title = `${title} · Opsbook`;
-  }, [title]);
-  useEffect(() => {
-    if (shown.current === key) return;
-    shown.current = key;
-    ref.current?.focus();
-  }, [key]);
-  return ref;
-}
-
-export function AreaPage({ area, me, workspace }: Props) {
+export function AreaPage(props: Props) {
+  const { area, workspace } = props;
   const heading = useHeadingFocus(area.path, workspace ? `${area.name} · ${workspace.name}` : area.name);
   return (
     <>
@@ -46,15 +38,26 @@ export function AreaPage({ area, me, workspace }: Props) {
           )}
         </h1>
       </header>
-      {workspace && area.path === '/packs' ? (
-        <PacksPage key={workspace.id} workspace={workspace} />
-      ) : workspace ? (
+      {props.workspace === null ? (
+        <section className="empty-state" aria-labelledby="no-workspace-title">
+          <h2 id="no-workspace-title">You are not in a workspace yet</h2>
+          <p>
+            Ask the owner of a workspace to invite you; it will then appear in the workspace list above. Or
+            create one of your own.
+          </p>
+          <CreateWorkspace />
+        </section>
+      ) : area.path === '/packs' ? (
+        <PacksPage key={props.workspace.id} workspace={props.workspace} />
+      ) : area.path === '/admin' ? (
+        <AdminPage path={props.path} workspace={props.workspace} access={props.access} />
+      ) : (
         <section className="empty-state" aria-labelledby="empty-title">
           <div className="empty-icon">
             <NavIcon path={area.path} />
           </div>
           <h2 id="empty-title">
-            {area.none} in {workspace.name} yet
+            {area.none} in {props.workspace.name} yet
           </h2>
           <p>{area.holds}</p>
           <p className="muted">This part of the web app is still being built. It is planned to show:</p>
@@ -64,40 +67,25 @@ export function AreaPage({ area, me, workspace }: Props) {
             ))}
           </ul>
         </section>
-      ) : (
-        <section className="empty-state">
-          <h2>You are not in a workspace yet</h2>
-          <p>Ask the owner of a workspace to add you; it will then appear in the workspace list above.</p>
-        </section>
       )}
-      {area.path === '/admin' && workspace && <WorkspaceFacts me={me} workspace={workspace} />}
     </>
   );
 }
 
-function WorkspaceFacts({ me, workspace }: { readonly me: Me; readonly workspace: Workspace }) {
-  const created = new Date(workspace.createdAt);
-  const facts: [string, string][] = [
-    ['Name', workspace.name],
-    ['Workspace ID', workspace.id],
-    ['Slug', workspace.slug],
-    ['Time zone', workspace.timeZone],
-    ['Your role', workspace.role],
-    ['Signed in as', `${me.user.name} <${me.user.email}>`],
-    ['Created', Number.isNaN(created.getTime()) ? workspace.createdAt : created.toLocaleString()],
-  ];
+/** A page the role cannot use (reached by a typed or old link: the navigation does not offer it). */
+export function NotAllowed({ what }: { readonly what: string }) {
+  const heading = useHeadingFocus(`not-allowed:${what}`, 'Not available');
   return (
-    <section className="card" aria-labelledby="facts-title">
-      <h2 id="facts-title">This workspace</h2>
-      <dl className="facts">
-        {facts.map(([term, value]) => (
-          <div key={term} className="fact">
-            <dt>{term}</dt>
-            <dd>{term === 'Workspace ID' || term === 'Slug' ? <code>{value}</code> : value}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
+    <>
+      <header className="page-header">
+        <h1 ref={heading} tabIndex={-1}>
+          Not available
+        </h1>
+      </header>
+      <section className="empty-state">
+        <p>Your role in this workspace does not include {what}. Ask an owner or admin if you need it.</p>
+      </section>
+    </>
   );
 }
 

@@ -1,11 +1,15 @@
-/** The signed-in frame: header with workspace switcher and sign-out, the main navigation, the current area. */
-import { useState } from 'react';
-import { ApiError, api, describeError, type Me } from './api';
-import { AREAS, areaOf } from './areas';
-import { AreaPage, NotFound } from './AreaPage';
-import { RecordPage } from './RecordPage';
+/**
+ * The signed-in frame: header with workspace switcher and sign-out, the navigation (only the areas the
+ * person's role can use, and their own account), and the current page.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, describeError, type Me, sessionEnded } from './api';
+import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
 import { Logo, NavIcon } from './icons';
-import { useLinkClick } from './router';
+import { Page } from './Page';
+import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
+import { navigate, useLinkClick } from './router';
+import { type Session, SESSION_ENDED, SessionContext } from './session';
 
 interface Props {
   readonly me: Me;
@@ -14,15 +18,23 @@ interface Props {
   readonly onSignedOut: (notice?: string | null) => void;
 }
 
-const SESSION_ENDED = 'Your session has ended. Sign in again to continue.';
-
 export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const workspace = me.workspaces.find((w) => w.id === me.currentWorkspaceId) ?? null;
-  const area = areaOf(path);
-  // `/records/ticket:T1`: any record the engine governs, with its clocks explained.
-  const recordKey = path.startsWith('/records/') ? decodeURIComponent(path.slice('/records/'.length)) : null;
+  const access = useWorkspaceAccess(me, workspace, onSignedOut);
+
+  // A role without the inbox (e.g. a pack's customer role) starts at the first area it can use.
+  const start = access.kind === 'ready' ? AREAS.find((a) => can(access, a.permission))?.path : undefined;
+  useEffect(() => {
+    if (path === DEFAULT_PATH && start && start !== DEFAULT_PATH) navigate(start, { replace: true });
+  }, [path, start]);
+
+  const refresh = useCallback(async () => onMeChange(await api.me()), [onMeChange]);
+  const session = useMemo<Session>(
+    () => ({ me, setMe: onMeChange, refresh, signedOut: onSignedOut }),
+    [me, onMeChange, refresh, onSignedOut],
+  );
 
   async function run(action: () => Promise<void>) {
     setBusy(true);
@@ -30,7 +42,7 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
     try {
       await action();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return onSignedOut(SESSION_ENDED);
+      if (sessionEnded(err)) return onSignedOut(SESSION_ENDED);
       setError(describeError(err));
     } finally {
       setBusy(false);
@@ -47,66 +59,78 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
     });
 
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <div className="brand">
-          <Logo />
-          <span className="brand-name">Opsbook</span>
+    <SessionContext value={session}>
+      <div className="shell">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <div className="brand">
+            <Logo />
+            <span className="brand-name">Opsbook</span>
+          </div>
+          <div className="workspace-switcher">
+            <label htmlFor="workspace-select">Workspace</label>
+            <select
+              id="workspace-select"
+              value={workspace?.id ?? ''}
+              disabled={busy || me.workspaces.length === 0}
+              onChange={(e) => void switchWorkspace(e.target.value)}
+            >
+              {me.workspaces.length === 0 && <option value="">No workspace</option>}
+              {me.workspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="account">
+            <span className="account-name" title={me.user.email}>
+              {me.user.name}
+            </span>
+            <button type="button" className="button" onClick={() => void signOut()} disabled={busy}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <div className="body">
+          <Sidebar path={path} access={access} />
+          <main id="main" className="content">
+            {error && (
+              <div className="alert" role="alert">
+                {error}
+              </div>
+            )}
+            <Page path={path} me={me} workspace={workspace} access={access} />
+          </main>
         </div>
-        <div className="workspace-switcher">
-          <label htmlFor="workspace-select">Workspace</label>
-          <select
-            id="workspace-select"
-            value={workspace?.id ?? ''}
-            disabled={busy || me.workspaces.length === 0}
-            onChange={(e) => void switchWorkspace(e.target.value)}
-          >
-            {me.workspaces.length === 0 && <option value="">No workspace</option>}
-            {me.workspaces.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="account">
-          <span className="account-name" title={me.user.email}>
-            {me.user.name}
-          </span>
-          <button type="button" className="button" onClick={() => void signOut()} disabled={busy}>
-            Sign out
-          </button>
-        </div>
-      </header>
-      <div className="body">
-        <nav className="sidebar" aria-label="Main">
-          <ul>
-            {AREAS.map((a) => (
-              <li key={a.path}>
-                <NavLink path={a.path} name={a.name} current={area?.path === a.path} />
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main id="main" className="content">
-          {error && (
-            <div className="alert" role="alert">
-              {error}
-            </div>
-          )}
-          {recordKey && workspace ? (
-            <RecordPage key={`${workspace.id}/${recordKey}`} workspace={workspace} subjectKey={recordKey} />
-          ) : area ? (
-            <AreaPage area={area} me={me} workspace={workspace} />
-          ) : (
-            <NotFound path={path} />
-          )}
-        </main>
       </div>
-    </div>
+    </SessionContext>
+  );
+}
+
+/** Shown once the role's permissions are known, so an area the role cannot use never flashes by. */
+function Sidebar({ path, access }: { readonly path: string; readonly access: WorkspaceAccess }) {
+  if (access.kind === 'loading') return <div className="sidebar" />;
+  const first = `/${path.split('/')[1] ?? ''}`;
+  const areas = AREAS.filter((a) => can(access, a.permission));
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <ul>
+        {areas.map((a) => (
+          <li key={a.path}>
+            <NavLink path={a.path} name={a.name} current={first === a.path} />
+          </li>
+        ))}
+        <li className="nav-group">Your account</li>
+        {ACCOUNT_PAGES.map((a) => (
+          <li key={a.path}>
+            <NavLink path={a.path} name={a.name} current={path === a.path} />
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

@@ -1,7 +1,17 @@
-/** The sign-in page: email and password; the server answers with the session cookie and who you are. */
+/**
+ * Signing in: email and password, or a code sent by text message; then, when the person set up an
+ * authenticator app, its 6-digit code (or a recovery code). The server answers with the session cookie.
+ */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, describeError, type Me } from './api';
-import { Logo } from './icons';
+import { api, describeError, type Me, type MfaChallenge, needsCode } from './api';
+import { AuthCard, Field } from './AuthCard';
+import { AppLink } from './controls';
+
+type Step =
+  | { readonly kind: 'password' }
+  | { readonly kind: 'sms-phone' }
+  | { readonly kind: 'sms-code'; readonly challenge: string }
+  | { readonly kind: 'code'; readonly challenge: string };
 
 interface Props {
   readonly onSignedIn: (me: Me) => void;
@@ -10,81 +20,192 @@ interface Props {
 }
 
 export function SignIn({ onSignedIn, notice = null }: Props) {
-  const [email, setEmail] = useState('');
+  useEffect(() => {
+    document.title = 'Sign in · Opsbook';
+  }, []);
+  return (
+    <AuthCard
+      title="Sign in"
+      lead="Your support desk, incidents, status page and checklists, run by your SOPs."
+    >
+      <SignInForm onSignedIn={onSignedIn} notice={notice} />
+      <p className="signin-footer">
+        New to Opsbook? <AppLink to="/sign-up">Create an account</AppLink>
+      </p>
+    </AuthCard>
+  );
+}
+
+/** The sign-in steps without the page around them (the invitation page uses them too). */
+export function SignInForm({
+  onSignedIn,
+  notice = null,
+  email: givenEmail = '',
+}: Props & { readonly email?: string }) {
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const [email, setEmail] = useState(givenEmail);
   const [password, setPassword] = useState('');
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const emailRef = useRef<HTMLInputElement>(null);
+  const focus = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    document.title = 'Sign in · Opsbook';
-    emailRef.current?.focus();
-  }, []);
+    focus.current?.focus();
+  }, [step]);
+
+  function go(next: Step) {
+    setError(null);
+    setCode('');
+    setStep(next);
+  }
+
+  const answer = (result: Me | MfaChallenge) =>
+    needsCode(result) ? go({ kind: 'code', challenge: result.challenge }) : onSignedIn(result);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api.signIn(email.trim(), password));
+      switch (step.kind) {
+        case 'password':
+          return answer(await api.signIn(email.trim(), password));
+        case 'sms-phone':
+          return go({ kind: 'sms-code', challenge: (await api.smsStart(phone.trim())).challenge });
+        case 'sms-code':
+          return answer(await api.smsVerify(step.challenge, code.trim()));
+        case 'code':
+          return onSignedIn(await api.mfa(step.challenge, code.trim()));
+      }
     } catch (err) {
       setError(describeError(err));
-      setPassword('');
+      if (step.kind === 'password') {
+        setPassword('');
+        passwordRef.current?.focus();
+      } else {
+        setCode('');
+        focus.current?.focus();
+      }
+    } finally {
       setBusy(false);
-      passwordRef.current?.focus();
     }
   }
 
-  return (
-    <main className="signin">
-      <div className="signin-card">
-        <div className="signin-brand">
-          <Logo />
-          <span className="brand-name">Opsbook</span>
-        </div>
-        <h1>Sign in</h1>
-        <p className="muted">Your support desk, incidents, status page and checklists, run by your SOPs.</p>
-        {notice && !error && <p className="notice">{notice}</p>}
-        {error && (
-          <div className="alert" role="alert">
-            {error}
-          </div>
-        )}
-        <form onSubmit={submit} aria-busy={busy}>
-          <div className="field">
-            <label htmlFor="signin-email">Email</label>
-            <input
-              ref={emailRef}
-              id="signin-email"
-              name="email"
-              type="email"
-              autoComplete="username"
-              required
-              maxLength={320}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="signin-password">Password</label>
-            <input
-              ref={passwordRef}
-              id="signin-password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              maxLength={1024}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="button primary wide" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-        </form>
-      </div>
-    </main>
+  const switchTo = (kind: 'password' | 'sms-phone', label: string) => (
+    <button type="button" className="link-button" onClick={() => go({ kind })}>
+      {label}
+    </button>
   );
+
+  return (
+    <>
+      {notice && !error && <p className="notice">{notice}</p>}
+      {error && (
+        <div className="alert" role="alert">
+          {error}
+        </div>
+      )}
+      <form onSubmit={submit} aria-busy={busy}>
+        {step.kind === 'password' && (
+          <>
+            <Field id="signin-email" label="Email">
+              <input
+                ref={focus}
+                id="signin-email"
+                name="email"
+                type="email"
+                autoComplete="username"
+                required
+                maxLength={320}
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </Field>
+            <Field id="signin-password" label="Password">
+              <input
+                ref={passwordRef}
+                id="signin-password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                maxLength={1024}
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </Field>
+          </>
+        )}
+        {step.kind === 'sms-phone' && (
+          <Field
+            id="signin-phone"
+            label="Phone number"
+            hint="The number you added under Security, with its country code: +44 7700 900123."
+          >
+            <input
+              ref={focus}
+              id="signin-phone"
+              name="phone"
+              type="tel"
+              autoComplete="tel"
+              required
+              maxLength={40}
+              aria-describedby="signin-phone-hint"
+              value={phone}
+              onChange={(e) => setPhone(e.target.value)}
+            />
+          </Field>
+        )}
+        {(step.kind === 'code' || step.kind === 'sms-code') && (
+          <>
+            <h2 className="step-title">
+              {step.kind === 'code' ? 'Two-step verification' : 'Enter the code we sent'}
+            </h2>
+            <p className="muted">
+              {step.kind === 'code'
+                ? 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.'
+                : `If ${phone.trim()} belongs to an account, a text message with a code is on its way; it works for 5 minutes.`}
+            </p>
+            <Field id="signin-code" label="Code">
+              <input
+                ref={focus}
+                id="signin-code"
+                name="code"
+                autoComplete="one-time-code"
+                required
+                minLength={step.kind === 'code' ? 6 : 4}
+                maxLength={32}
+                spellCheck={false}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            </Field>
+          </>
+        )}
+        <button type="submit" className="button primary wide" disabled={busy}>
+          {submitLabel(step, busy)}
+        </button>
+      </form>
+      <p className="signin-alt">
+        {step.kind === 'password' && switchTo('sms-phone', 'Use a text message instead')}
+        {step.kind === 'sms-phone' && switchTo('password', 'Use email and password instead')}
+        {(step.kind === 'code' || step.kind === 'sms-code') && switchTo('password', 'Start again')}
+      </p>
+    </>
+  );
+}
+
+function submitLabel(step: Step, busy: boolean): string {
+  switch (step.kind) {
+    case 'password':
+      return busy ? 'Signing in…' : 'Sign in';
+    case 'sms-phone':
+      return busy ? 'Sending…' : 'Send code';
+    case 'sms-code':
+    case 'code':
+      return busy ? 'Checking…' : 'Verify code';
+  }
 }

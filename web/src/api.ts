@@ -1,4 +1,7 @@
-/** The few API calls the shell makes. Errors arrive as application/problem+json and become ApiError. */
+/**
+ * The API calls of the shell and signing in. Errors arrive as application/problem+json and become ApiError.
+ * The account's own calls are in account-api.ts, a workspace's people and access in access-api.ts.
+ */
 
 export interface Workspace {
   readonly id: string;
@@ -6,7 +9,17 @@ export interface Workspace {
   readonly name: string;
   readonly timeZone: string;
   readonly role: string;
+  /** Everyone must sign in with a second factor to use this workspace. */
+  readonly requireMfa: boolean;
   readonly createdAt: string;
+}
+
+export interface Security {
+  /** How this session signed in: `password`, `password+totp`, `sms+recovery`, … */
+  readonly signInMethod: string;
+  readonly totp: boolean;
+  readonly phone: string | null;
+  readonly recoveryCodesLeft: number;
 }
 
 export interface Me {
@@ -14,6 +27,40 @@ export interface Me {
   readonly csrfToken: string;
   readonly currentWorkspaceId: string | null;
   readonly workspaces: readonly Workspace[];
+  readonly security: Security;
+}
+
+/** The answer to a password (or SMS) sign-in when the person set up an authenticator app. */
+export interface MfaChallenge {
+  readonly mfaRequired: true;
+  readonly challenge: string;
+}
+
+export const needsCode = (answer: Me | MfaChallenge): answer is MfaChallenge => 'mfaRequired' in answer;
+
+/** Whether this session proved a second factor (the server's `usedMfa`). */
+export const usedMfa = (me: Me): boolean => /\+(totp|recovery)$/.test(me.security.signInMethod);
+
+/** An invitation link's offer, shown before signing up or in. */
+export interface InvitationOffer {
+  readonly workspaceName: string;
+  readonly email: string;
+  readonly role: string;
+  readonly expiresAt: string;
+}
+
+export interface NewWorkspace {
+  readonly name: string;
+  readonly slug: string;
+  readonly timeZone: string;
+}
+
+export interface SignUpInput {
+  readonly email: string;
+  readonly name: string;
+  readonly password: string;
+  readonly workspace?: NewWorkspace;
+  readonly invitation?: string;
 }
 
 export interface Problem {
@@ -39,6 +86,24 @@ export class ApiError extends Error {
   }
 }
 
+export const problemCode = (error: unknown): string | undefined =>
+  error instanceof ApiError ? error.problem.code : undefined;
+
+/**
+ * Whether the session is gone (expired, revoked, signed out elsewhere). Other 401s are answers to what was
+ * typed: a wrong password (OPS_INVALID_CREDENTIALS) or code (OPS_INVALID_CODE).
+ */
+export const sessionEnded = (error: unknown): boolean =>
+  error instanceof ApiError &&
+  error.status === 401 &&
+  (error.problem.code === undefined || error.problem.code === 'OPS_UNAUTHENTICATED');
+
+/** The message for one field of a request body (`/body/password` → 'password'), to show beside it. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.problem.errors?.find((e) => e.pointer === `/body/${field}`)?.message;
+}
+
 /** Sentences to show a person: the problem's title and detail, then any field errors. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
@@ -58,7 +123,7 @@ interface RequestOptions {
   readonly csrfToken?: string;
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
@@ -112,7 +177,19 @@ export interface SubjectView {
 export const api = {
   me: () => request<Me>('GET', '/api/v1/me'),
   signIn: (email: string, password: string) =>
-    request<Me>('POST', '/api/v1/auth/sign-in', { body: { email, password } }),
+    request<Me | MfaChallenge>('POST', '/api/v1/auth/sign-in', { body: { email, password } }),
+  /** The second step: a code from the authenticator app, or a recovery code. */
+  mfa: (challenge: string, code: string) =>
+    request<Me>('POST', '/api/v1/auth/mfa', { body: { challenge, code } }),
+  smsStart: (phone: string) =>
+    request<{ challenge: string }>('POST', '/api/v1/auth/sms', { body: { phone } }),
+  smsVerify: (challenge: string, code: string) =>
+    request<Me | MfaChallenge>('POST', '/api/v1/auth/sms/verify', { body: { challenge, code } }),
+  signUp: (input: SignUpInput) => request<Me>('POST', '/api/v1/auth/sign-up', { body: input }),
+  invitation: (token: string) =>
+    request<InvitationOffer>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: (token: string, csrfToken: string) =>
+    request<Me>('POST', `/api/v1/invitations/${encodeURIComponent(token)}/accept`, { csrfToken }),
   signOut: (csrfToken: string) => request<undefined>('POST', '/api/v1/auth/sign-out', { csrfToken }),
   switchWorkspace: (workspaceId: string, csrfToken: string) =>
     request<Me>('PUT', '/api/v1/me/workspace', { body: { workspaceId }, csrfToken }),

@@ -1,4 +1,7 @@
-/** The areas of the app, in navigation order; each says what it will hold for a workspace. */
+/**
+ * The areas of the app, in navigation order; each says what it will hold for a workspace and which
+ * permission a role needs to see it (src/core/access.ts). Then the pages of one's own account.
+ */
 
 export interface Area {
   readonly path: string;
@@ -8,6 +11,8 @@ export interface Area {
   /** What the area will hold, as one sentence. */
   readonly holds: string;
   readonly next: readonly string[];
+  /** The area is shown to roles with this permission. */
+  readonly permission: string;
 }
 
 export const AREAS: readonly Area[] = [
@@ -16,6 +21,7 @@ export const AREAS: readonly Area[] = [
     name: 'Inbox',
     none: 'No tickets',
     holds: 'Tickets from email, WhatsApp, chat and phone, with their SLA clocks, will appear here.',
+    permission: 'records.read',
     next: [
       'First-response and resolution clocks on business time',
       'Assignment, priorities and escalation by the SOP',
@@ -26,6 +32,7 @@ export const AREAS: readonly Area[] = [
     name: 'Incidents',
     none: 'No incidents',
     holds: 'Incidents, who is on call, and the deadline of each incident stage will appear here.',
+    permission: 'records.read',
     next: [
       'Declare, acknowledge, mitigate and resolve with stage deadlines',
       'On-call rotations and hand-overs',
@@ -36,6 +43,7 @@ export const AREAS: readonly Area[] = [
     name: 'Status',
     none: 'No status page',
     holds: 'The public status page and the health checks behind it will appear here.',
+    permission: 'records.read',
     next: ['Components and their current state', 'Scheduled maintenance and incident updates'],
   },
   {
@@ -43,6 +51,7 @@ export const AREAS: readonly Area[] = [
     name: 'Customers',
     none: 'No customer journeys',
     holds: 'Customer accounts and their onboarding, trial and dunning journeys will appear here.',
+    permission: 'records.read',
     next: ['Where each customer is in their journey', 'Steps that are due or overdue'],
   },
   {
@@ -50,6 +59,7 @@ export const AREAS: readonly Area[] = [
     name: 'Operations',
     none: 'No checklists',
     holds: 'Recurring checklists, releases, bugs, and vendor and backup reviews will appear here.',
+    permission: 'records.read',
     next: ['Checklists that are due this week', 'Release and review sign-offs'],
   },
   {
@@ -57,6 +67,7 @@ export const AREAS: readonly Area[] = [
     name: 'Packs',
     none: 'No SOP packs',
     holds: 'The SOP packs this workspace runs will appear here.',
+    permission: 'packs.read',
     next: ['Installed packs and their versions', 'The rules, clocks and calendars each pack defines'],
   },
   {
@@ -64,11 +75,18 @@ export const AREAS: readonly Area[] = [
     name: 'Admin',
     none: 'No people or tokens to manage',
     holds: 'People, roles, API tokens and workspace settings will appear here.',
+    permission: 'workspace.read',
     next: ['Invite people and set their roles', 'Create and revoke API tokens'],
   },
 ];
 
 export const DEFAULT_PATH = '/inbox';
+
+/** One's own account, whatever the workspace. */
+export const ACCOUNT_PAGES = [
+  { path: '/account/security', name: 'Security' },
+  { path: '/account/sessions', name: 'Sessions' },
+] as const;
 
 export function areaOf(path: string): Area | undefined {
   const first = `/${path.split('/')[1] ?? ''}`;

@@ -30,6 +30,8 @@ const PATHS: Readonly<Record<string, readonly string[]>> = {
     'M9 10v4',
     'M17 16v4',
   ],
+  '/account/security': ['M12 3 4.5 6v5.5c0 4.6 3.2 8.3 7.5 9.5 4.3-1.2 7.5-4.9 7.5-9.5V6z', 'M9 12l2 2 4-4'],
+  '/account/sessions': ['M3.5 5h17v11h-17z', 'M8.5 20h7', 'M12 16v4'],
 };
 
 export function NavIcon({ path }: { readonly path: string }) {

@@ -5,6 +5,7 @@ import { App } from './App';
 import './styles.css';
 import './page.css';
 import './shell.css';
+import './forms.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

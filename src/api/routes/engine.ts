@@ -10,9 +10,9 @@ import { checkEvent } from '../../core/decide/events.js';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
-import { getWorkspace } from '../../modules/admin/workspaces.js';
 import type { AppDeps } from '../deps.js';
-import { sessionOf } from '../session.js';
+import { accessOf } from '../session.js';
+import { maskIncoming, revealSecret } from '../../modules/access/masking.js';
 
 const Params = z.strictObject({ workspaceId: z.string().min(1).max(64) });
 
@@ -45,12 +45,11 @@ const SubjectView = z.object({
   effects: z.array(Effect),
 });
 
+/** What an ingest-only token may send: events from monitoring, billing and usage integrations. */
+const INGEST_EVENTS = /^(alert\.|monitor\.|payment\.|usage\.recorded$)/;
+
 export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
   const engine = new Engine(deps.database, databaseClock);
-  const member = async (userId: string, workspaceId: string) => {
-    if (!(await getWorkspace(deps.database, userId, workspaceId)))
-      throw new OpsError('OPS_NOT_FOUND', `No workspace "${workspaceId}" that you belong to.`);
-  };
 
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/workspaces/:workspaceId/events',
@@ -63,15 +62,20 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: Params,
         body: z.record(z.string(), z.unknown()),
         response: {
-          202: z.object({ subject: z.string(), effects: z.array(z.record(z.string(), z.unknown())) }),
+          202: z.object({
+            subject: z.string(),
+            effects: z.array(z.record(z.string(), z.unknown())),
+            masked: z
+              .array(z.object({ field: z.string(), kinds: z.array(z.string()), secretId: z.string() }))
+              .describe('Fields in which secrets were found and masked; admins can reveal the originals.'),
+          }),
         },
       },
-      preHandler: app.requireSession,
+      config: { access: ['events.write', 'ingest'] },
     },
     async (request, reply) => {
       const { workspaceId } = request.params;
-      const session = sessionOf(request);
-      await member(session.user.id, workspaceId);
+      const access = accessOf(request);
       const checked = checkEvent(request.body);
       if (!checked.ok)
         throw new OpsError(
@@ -82,20 +86,36 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
             message: e.hint ? `${e.message} (${e.hint})` : e.message,
           })),
         );
+      const type = String(request.body.type);
+      if (!access.permissions.has('events.write') && !INGEST_EVENTS.test(type)) {
+        throw new OpsError(
+          'OPS_FORBIDDEN',
+          `An ingest token sends integration events only (alert.*, monitor.*, payment.*, usage.recorded), not "${type}".`,
+        );
+      }
+      // Secrets pasted into the event's text are masked before anything is recorded.
+      const { data, masked } = await maskIncoming(
+        deps.database,
+        deps.keys,
+        workspaceId,
+        checked.subject,
+        checked.data,
+        deps.now(),
+      );
       try {
         const handled = await engine.handle(
           workspaceId,
           {
-            type: String(request.body.type),
+            type,
             subject: checked.subject,
-            data: checked.data,
-            actor: `user:${session.user.id}`,
+            data,
+            actor: access.actor,
           },
           { mustExist: !checked.spec.creates },
         );
         return reply
           .code(202)
-          .send({ subject: checked.subject, effects: handled.effects.map((e) => ({ ...e })) });
+          .send({ subject: checked.subject, effects: handled.effects.map((e) => ({ ...e })), masked });
       } catch (err) {
         if (err instanceof NoActivePackError) throw new OpsError('OPS_NO_ACTIVE_PACK', err.message);
         if (err instanceof UnknownSubjectError) throw new OpsError('OPS_NOT_FOUND', err.message);
@@ -113,11 +133,10 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: Params.extend({ key: z.string().min(3).max(300).describe('e.g. `ticket:T1`') }),
         response: { 200: SubjectView },
       },
-      preHandler: app.requireSession,
+      config: { access: 'records.read' },
     },
     async (request) => {
       const { workspaceId, key } = request.params;
-      await member(sessionOf(request).user.id, workspaceId);
       const view = await engine.describe(workspaceId, key);
       if (!view) throw new OpsError('OPS_NOT_FOUND', `No record "${key}" in this workspace.`);
       return {
@@ -129,6 +148,38 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
         clocks: view.clocks.map((c) => ({ ...c })),
         effects: view.effects.map((e) => ({ ...e })),
       };
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/workspaces/:workspaceId/secrets/:secretId',
+    {
+      schema: {
+        tags: ['engine'],
+        summary: 'Reveal a secret masked out of a record (admins; every reveal is in the audit log)',
+        params: Params.extend({ secretId: z.string().min(1).max(64) }),
+        response: {
+          200: z.object({
+            subject: z.string(),
+            field: z.string(),
+            kinds: z.array(z.string()),
+            original: z.string(),
+          }),
+        },
+      },
+      config: { access: 'secrets.reveal' },
+    },
+    async (request, reply) => {
+      const { workspaceId, secretId } = request.params;
+      void reply.header('cache-control', 'no-store');
+      return revealSecret(
+        deps.database,
+        deps.keys,
+        workspaceId,
+        secretId,
+        accessOf(request).actor,
+        deps.now(),
+      );
     },
   );
 }

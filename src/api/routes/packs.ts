@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OpsError } from '../../errors/catalog.js';
-import { getWorkspace } from '../../modules/admin/workspaces.js';
 import {
   diffPackVersions,
   getPack,
@@ -12,7 +11,6 @@ import {
 } from '../../modules/packs/versions.js';
 import { markdownToSafeHtml } from '../../packs/html.js';
 import type { AppDeps } from '../deps.js';
-import { sessionOf } from '../session.js';
 
 const PackVersion = z.object({
   packId: z.string(),
@@ -35,11 +33,6 @@ const WorkspaceParams = z.strictObject({ workspaceId: z.string().min(1).max(64) 
 
 export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const member = async (userId: string, workspaceId: string) => {
-    if (!(await getWorkspace(deps.database, userId, workspaceId))) {
-      throw new OpsError('OPS_NOT_FOUND', `No workspace "${workspaceId}" that you belong to.`);
-    }
-  };
 
   r.get(
     '/api/v1/workspaces/:workspaceId/packs',
@@ -50,10 +43,9 @@ export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: WorkspaceParams,
         response: { 200: z.object({ items: z.array(PackVersion) }) },
       },
-      preHandler: app.requireSession,
+      config: { access: 'packs.read' },
     },
     async (request) => {
-      await member(sessionOf(request).user.id, request.params.workspaceId);
       return { items: (await listActivePacks(deps.database, request.params.workspaceId)).map(json) };
     },
   );
@@ -69,11 +61,10 @@ export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
           200: PackVersion.extend({ markdown: z.string(), html: z.string(), versions: z.array(PackVersion) }),
         },
       },
-      preHandler: app.requireSession,
+      config: { access: 'packs.read' },
     },
     async (request) => {
       const { workspaceId, packId } = request.params;
-      await member(sessionOf(request).user.id, workspaceId);
       const pack = await getPack(deps.database, workspaceId, packId);
       if (!pack) throw new OpsError('OPS_NOT_FOUND', `This workspace runs no pack "${packId}".`);
       const { rendered, ...active } = pack.active;
@@ -99,11 +90,10 @@ export function packRoutes(app: FastifyInstance, deps: AppDeps): void {
         }),
         response: { 200: z.object({ changes: z.array(z.string()) }) },
       },
-      preHandler: app.requireSession,
+      config: { access: 'packs.read' },
     },
     async (request) => {
       const { workspaceId, packId } = request.params;
-      await member(sessionOf(request).user.id, workspaceId);
       const changes = await diffPackVersions(
         deps.database,
         workspaceId,

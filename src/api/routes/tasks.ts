@@ -2,11 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OpsError } from '../../errors/catalog.js';
-import { getWorkspace } from '../../modules/admin/workspaces.js';
 import { listTasks } from '../../modules/work/tasks.js';
 import type { AppDeps } from '../deps.js';
-import { sessionOf } from '../session.js';
 
 const Task = z.object({
   id: z.string(),
@@ -31,13 +28,10 @@ export function taskRoutes(app: FastifyInstance, deps: AppDeps): void {
         querystring: z.strictObject({ status: z.enum(['open', 'done', 'all']).default('open') }),
         response: { 200: z.object({ items: z.array(Task) }) },
       },
-      preHandler: app.requireSession,
+      config: { access: 'tasks.read' },
     },
     async (request) => {
       const { workspaceId } = request.params;
-      if (!(await getWorkspace(deps.database, sessionOf(request).user.id, workspaceId))) {
-        throw new OpsError('OPS_NOT_FOUND', `No workspace "${workspaceId}" that you belong to.`);
-      }
       const items = await listTasks(deps.database, workspaceId, request.query.status);
       return {
         items: items.map((t) => ({

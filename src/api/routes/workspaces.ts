@@ -2,11 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OpsError } from '../../errors/catalog.js';
 import type { WorkspaceView } from '../../modules/admin/workspaces.js';
-import { getWorkspace, listMyWorkspaces } from '../../modules/admin/workspaces.js';
+import { getWorkspaceById, listMyWorkspaces } from '../../modules/admin/workspaces.js';
 import type { AppDeps } from '../deps.js';
-import { sessionOf } from '../session.js';
+import { accessOf, sessionOf } from '../session.js';
 
 export const Workspace = z.object({
   id: z.string(),
@@ -14,6 +13,7 @@ export const Workspace = z.object({
   name: z.string(),
   timeZone: z.string().describe('IANA time zone, e.g. Asia/Kolkata'),
   role: z.string().describe('Your role in this workspace'),
+  requireMfa: z.boolean().describe('Whether everyone must sign in with a second factor.'),
   createdAt: z.string().describe('ISO 8601 instant'),
 });
 
@@ -31,7 +31,7 @@ export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'The workspaces you belong to',
         response: { 200: z.object({ items: z.array(Workspace) }) },
       },
-      preHandler: app.requireSession,
+      config: { access: 'session' },
     },
     async (request) => ({
       items: (await listMyWorkspaces(deps.database, sessionOf(request).user.id)).map(workspaceJson),
@@ -47,20 +47,14 @@ export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: z.strictObject({ workspaceId: z.string().min(1).max(64) }),
         response: { 200: Workspace },
       },
-      preHandler: app.requireSession,
+      config: { access: 'workspace.read' },
     },
     async (request) => {
-      const workspace = await getWorkspace(
-        deps.database,
-        sessionOf(request).user.id,
-        request.params.workspaceId,
-      );
-      if (!workspace)
-        throw new OpsError(
-          'OPS_NOT_FOUND',
-          `No workspace "${request.params.workspaceId}" that you belong to.`,
-        );
-      return workspaceJson(workspace);
+      const access = accessOf(request);
+      if (access.workspace) return workspaceJson(access.workspace);
+      // An API token: the workspace as the token's scope sees it.
+      const workspace = await getWorkspaceById(deps.database, request.params.workspaceId);
+      return workspaceJson({ ...workspace, role: `token:${access.token!.scope}` });
     },
   );
 }

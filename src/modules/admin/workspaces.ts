@@ -10,6 +10,8 @@ export interface WorkspaceView {
   readonly name: string;
   readonly timeZone: string;
   readonly role: string;
+  /** Whether everyone must sign in with a second factor (company SOP 001#63). */
+  readonly requireMfa: boolean;
   readonly createdAt: Date;
 }
 
@@ -19,6 +21,7 @@ const columns = {
   name: workspaces.name,
   timeZone: workspaces.timeZone,
   role: memberships.role,
+  requireMfa: workspaces.requireMfa,
   createdAt: workspaces.createdAt,
 };
 
@@ -44,6 +47,7 @@ interface WorkspaceRow {
   name: string;
   time_zone: string;
   role: string;
+  require_mfa: boolean;
   created_at: Date | string;
 }
 
@@ -56,14 +60,9 @@ export async function getWorkspace(
   userId: string,
   workspaceId: string,
 ): Promise<WorkspaceView | null> {
-  const result = await database.inWorkspace(
-    workspaceId,
-    (tx) =>
-      tx.execute(sql`select w.id, w.slug, w.name, w.time_zone, m.role, w.created_at
-                       from workspaces w join memberships m on m.workspace_id = w.id and m.user_id = ${userId}
-                      where w.id = ${workspaceId} limit 1`),
-    { userId },
-  );
+  // One statement through a SECURITY DEFINER function (migration 0006): this runs on every authorised
+  // request, and a transaction that first sets the tenant costs four round trips.
+  const result = await database.db.execute(sql`select * from opsbook_membership(${userId}, ${workspaceId})`);
   const row = rowsOf<WorkspaceRow>(result)[0];
   if (!row) return null;
   return {
@@ -72,6 +71,29 @@ export async function getWorkspace(
     name: row.name,
     timeZone: row.time_zone,
     role: row.role,
+    requireMfa: row.require_mfa,
     createdAt: new Date(row.created_at),
   };
+}
+
+/** A workspace by id, for callers already authorised for it (an API token of that workspace). */
+export async function getWorkspaceById(
+  database: Database,
+  workspaceId: string,
+): Promise<Omit<WorkspaceView, 'role'>> {
+  const [row] = await database.inWorkspace(workspaceId, (tx) =>
+    tx
+      .select({
+        id: workspaces.id,
+        slug: workspaces.slug,
+        name: workspaces.name,
+        timeZone: workspaces.timeZone,
+        requireMfa: workspaces.requireMfa,
+        createdAt: workspaces.createdAt,
+      })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId)),
+  );
+  if (!row) throw new Error(`workspace ${workspaceId} vanished`);
+  return row;
 }

@@ -12,6 +12,7 @@ import type { ValidatedPack } from '../../packs/load.js';
 import type { Pack } from '../../packs/schema/pack.js';
 import { newId } from '../../shared/ids.js';
 import { schedulePackReview } from './review.js';
+import { forgetRoles } from '../access/roles.js';
 import type { Database } from '../../store/database.js';
 import { packVersions } from '../../store/schema.js';
 
@@ -53,7 +54,7 @@ export async function activatePack(
   now: Date,
 ): Promise<{ activated: boolean }> {
   const packId = loaded.pack.pack.id;
-  return database.inWorkspace(workspaceId, async (tx) => {
+  const outcome = await database.inWorkspace(workspaceId, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`pack:${workspaceId}:${packId}`}))`);
     const thisPack = packFilter(workspaceId, packId);
     const [existing] = await tx
@@ -107,6 +108,8 @@ export async function activatePack(
     });
     return { activated: true };
   });
+  forgetRoles(workspaceId); // a new version may bring other roles
+  return outcome;
 }
 
 /** The active version of every pack of the workspace. */

@@ -1,5 +1,6 @@
 /** Roles (of the team, and of the customer's own users), named contacts, and support tiers. */
 import { z } from 'zod';
+import { BUILT_IN_ROLES } from '../../core/access.js';
 import { Facts, Id, Quote, Ref, Target, Text } from './common.js';
 
 export const Role = z.strictObject({
@@ -16,10 +17,18 @@ export const Role = z.strictObject({
   contact: Text.optional().describe(
     'How the role is reached, as the SOP says ("On-call rotation", "CTO/CEO").',
   ),
+  access: z
+    .enum(BUILT_IN_ROLES.map((r) => r.id) as [string, ...string[]])
+    .optional()
+    .describe(
+      'For a team role: the built-in Opsbook role whose permissions its members get (viewer when left out). See docs/access.md.',
+    ),
   features: z
     .array(Id)
     .optional()
-    .describe('Feature access: the areas or product features this role may use.'),
+    .describe(
+      'Feature access: the areas or product features this role may use; each becomes a `feature:<id>` permission.',
+    ),
   quote: Quote.optional(),
   facts: Facts.optional(),
 });

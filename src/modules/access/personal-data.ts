@@ -1,0 +1,192 @@
+/**
+ * Personal data of one contact, found by email or phone: exported as JSON (a GDPR access request) or
+ * erased (a GDPR erasure request; the POS SOP's data-retention rules). Erasure replaces the identifier
+ * wherever it appears in the workspace's records, their history, effects and messages, deletes the
+ * masked secrets and invitations that belong to those records or that address, and is recorded in the
+ * audit log by a SHA-256 of the identifier, never the identifier itself.
+ *
+ * History tables are append-only; an erasure transaction declares itself (`opsbook.erasure`, local to the
+ * transaction) and the trigger then lets it rewrite `data` and nothing else (migration 0006).
+ *
+ * Limit: record keys are ids chosen by integrations (`ticket:T1`); a key made of an email is not renamed.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { OpsError } from '../../errors/catalog.js';
+import type { Database, Tx } from '../../store/database.js';
+import { rowsOf } from '../../store/database.js';
+import { normalisePhone } from '../../security/otp.js';
+import { appendAudit } from './audit.js';
+
+export const ERASED = '[erased]';
+
+export interface ContactQuery {
+  readonly email?: string | undefined;
+  readonly phone?: string | undefined;
+}
+
+/** The literal strings to look for: the email, and the phone as given and in E.164. */
+function needles(query: ContactQuery): string[] {
+  const out: string[] = [];
+  if (query.email) out.push(query.email.trim());
+  if (query.phone) {
+    out.push(query.phone.trim());
+    const e164 = normalisePhone(query.phone);
+    if (e164.ok) out.push(e164.e164);
+  }
+  const unique = [...new Set(out.filter((n) => n.length >= 5))];
+  if (unique.length === 0) {
+    throw new OpsError('OPS_VALIDATION', "Give the contact's email or phone (5 characters or more).", [
+      { pointer: '/query/email', message: 'An email address or a phone number is needed.' },
+    ]);
+  }
+  return unique;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A regular expression (PostgreSQL's and JavaScript's) for the identifiers as they appear in JSON text. */
+const pattern = (list: readonly string[]) =>
+  list.map((n) => escapeRegex(JSON.stringify(n).slice(1, -1))).join('|');
+
+/** Where each table keeps its JSON, and its row id. */
+const COLUMNS = {
+  subjects: { id: 'key', column: 'state' },
+  timeline_events: { id: 'id', column: 'data' },
+  effects: { id: 'id', column: 'data' },
+  outbox: { id: 'id', column: 'payload' },
+} as const;
+
+/**
+ * Replaces the identifiers in every string (keys too) of a JSON value. Done on parsed values, not on the
+ * JSON text, so quotes and backslashes in an identifier can never break or reshape the document.
+ */
+function erase(list: readonly string[]): (value: unknown) => unknown {
+  const re = new RegExp(list.map(escapeRegex).join('|'), 'gi');
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.replace(re, ERASED);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(re, ERASED), walk(v)]));
+    }
+    return value;
+  };
+  return walk;
+}
+export const identifierHash = (list: readonly string[]) =>
+  createHash('sha256')
+    .update(
+      list
+        .map((n) => n.toLowerCase())
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex');
+
+async function matchingSubjects(tx: Tx, workspaceId: string, regex: string): Promise<string[]> {
+  const rows = rowsOf<{ key: string }>(
+    await tx.execute(sql`select key from subjects where workspace_id = ${workspaceId}
+                          and (state::text ~* ${regex} or key ~* ${regex}) order by key`),
+  );
+  return rows.map((r) => r.key);
+}
+
+export async function exportPersonalData(
+  database: Database,
+  workspaceId: string,
+  query: ContactQuery,
+  actor: string,
+  now: Date,
+) {
+  const list = needles(query);
+  const regex = pattern(list);
+  return database.inWorkspace(workspaceId, async (tx) => {
+    const keys = await matchingSubjects(tx, workspaceId, regex);
+    const subjects = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`select key, kind, state, pack_id, created_at, updated_at from subjects
+                            where workspace_id = ${workspaceId} and key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)) order by key`),
+    );
+    const timeline = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`select subject, type, data, actor, occurred_at from timeline_events
+                            where workspace_id = ${workspaceId} and (subject in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)) or data::text ~* ${regex})
+                            order by id`),
+    );
+    const messages = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`select id, channel, payload, status, created_at, sent_at from outbox
+                            where workspace_id = ${workspaceId} and payload::text ~* ${regex} order by created_at`),
+    );
+    await appendAudit(tx, now, {
+      actor,
+      action: 'personal-data.exported',
+      target: identifierHash(list),
+      data: { records: keys.length, history: timeline.length, messages: messages.length },
+    });
+    return { exportedAt: now.toISOString(), subjects, timeline, messages };
+  });
+}
+
+export async function erasePersonalData(
+  database: Database,
+  workspaceId: string,
+  query: ContactQuery,
+  actor: string,
+  now: Date,
+): Promise<{
+  records: number;
+  history: number;
+  effects: number;
+  messages: number;
+  secrets: number;
+  invitations: number;
+}> {
+  const list = needles(query);
+  const regex = pattern(list);
+  return database.inWorkspace(workspaceId, async (tx) => {
+    await tx.execute(sql`select set_config('opsbook.erasure', 'on', true)`);
+    const keys = await matchingSubjects(tx, workspaceId, regex);
+    const count = (result: unknown) =>
+      (result as { rowCount?: number; affectedRows?: number }).rowCount ??
+      (result as { affectedRows?: number }).affectedRows ??
+      0;
+    const replace = erase(list);
+    const rewrite = async (table: 'subjects' | 'timeline_events' | 'effects' | 'outbox') => {
+      const { id, column } = COLUMNS[table];
+      const rows = rowsOf<{ id: string | number; value: unknown }>(
+        await tx.execute(
+          sql`select ${sql.raw(id)} as id, ${sql.raw(column)} as value from ${sql.raw(table)}
+               where workspace_id = ${workspaceId} and ${sql.raw(column)}::text ~* ${regex}`,
+        ),
+      );
+      for (const row of rows) {
+        const value = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
+        await tx.execute(
+          sql`update ${sql.raw(table)} set ${sql.raw(column)} = ${JSON.stringify(replace(value))}::jsonb
+               where workspace_id = ${workspaceId} and ${sql.raw(id)} = ${row.id}`,
+        );
+      }
+      return rows.length;
+    };
+    const records = await rewrite('subjects');
+    const history = await rewrite('timeline_events');
+    const effects = await rewrite('effects');
+    const messages = await rewrite('outbox');
+    const secrets = count(
+      await tx.execute(
+        sql`delete from masked_secrets where workspace_id = ${workspaceId} and subject in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
+      ),
+    );
+    const invitations = count(
+      await tx.execute(
+        sql`delete from invitations where workspace_id = ${workspaceId}
+              and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
+      ),
+    );
+    const counts = { records, history, effects, messages, secrets, invitations };
+    await appendAudit(tx, now, {
+      actor,
+      action: 'personal-data.erased',
+      target: identifierHash(list),
+      data: counts,
+    });
+    return counts;
+  });
+}

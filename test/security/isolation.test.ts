@@ -1,0 +1,412 @@
+/**
+ * RELIABILITY S1: every route of the OpenAPI document, tried from another workspace (a member's session
+ * and an admin API token of workspace A against workspace B) and by every role and token scope that
+ * should not have it, on both database engines. 0 leaks: each answer is 404 (other workspace) or 403
+ * (role), B's data is unchanged afterwards, and the roles that should have access do get past the check.
+ * A route added without a case here fails the test.
+ */
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_ROLES, TOKEN_SCOPES, type Permission, type TokenScope } from '../../src/core/access.js';
+import type { AccessRule } from '../../src/api/session.js';
+import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
+import { hashPassword } from '../../src/modules/admin/passwords.js';
+import { newId } from '../../src/shared/ids.js';
+import { memberships, users } from '../../src/store/schema.js';
+import { ENGINES, type OpenedDatabase } from '../support/databases.js';
+import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
+
+/** Public routes, reviewed one by one: they show nothing of a workspace beyond what they are for. */
+const PUBLIC = new Set([
+  'POST /api/v1/auth/sign-up',
+  'POST /api/v1/auth/sign-in',
+  'POST /api/v1/auth/mfa',
+  'POST /api/v1/auth/sms',
+  'POST /api/v1/auth/sms/verify',
+  'GET /api/v1/invitations/:token',
+  'GET /api/openapi.json',
+]);
+
+const LEAVE = '/api/v1/workspaces/:workspaceId/membership';
+
+/** Bodies for the workspace routes that take one: valid, so a permitted caller gets past validation. */
+const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
+  // An ingest-only caller sends what integrations send: an alert.
+  'POST /api/v1/workspaces/:workspaceId/events': (has) =>
+    has.has('events.write') || !has.has('ingest')
+      ? {
+          type: 'ticket.created',
+          ticket: `ISO-${Math.random().toString(36).slice(2, 8)}`,
+          priority: 'p2',
+          channel: 'email-support',
+        }
+      : { type: 'alert.fired', key: `iso-${Math.random().toString(36).slice(2, 8)}`, title: 'Isolation' },
+  'PATCH /api/v1/workspaces/:workspaceId/members/:userId': () => ({ role: 'viewer' }),
+  'POST /api/v1/workspaces/:workspaceId/invitations': () => ({
+    email: `invitee-${Math.random().toString(36).slice(2, 8)}@example.com`,
+    role: 'viewer',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/tokens': () => ({ name: 'isolation', scope: 'read' }),
+  'PUT /api/v1/workspaces/:workspaceId/settings': () => ({ requireMfa: false }),
+  'POST /api/v1/workspaces/:workspaceId/personal-data/erase': () => ({ email: 'nobody-at-all@example.com' }),
+};
+
+interface Target {
+  readonly workspaceId: string;
+  /** Fresh ids for each call, so destructive routes always have something to act on. */
+  fresh(param: string): Promise<string>;
+}
+
+for (const engine of ENGINES) {
+  describe.skipIf(!engine.available)(`isolation (S1): ${engine.title}`, () => {
+    let opened: OpenedDatabase;
+    let t: TestApp;
+    let app: FastifyInstance;
+    const sessions = new Map<string, Awaited<ReturnType<typeof signInAs>>>();
+    const tokens = new Map<string, string>();
+    let a: Target;
+    let b: Target;
+    let ownerB: Awaited<ReturnType<typeof signInAs>>;
+    let bTokenAdmin = '';
+
+    const asSession = (s: Awaited<ReturnType<typeof signInAs>>) => ({
+      cookie: s.cookie,
+      'x-csrf-token': s.csrfToken,
+    });
+    const asToken = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    beforeAll(async () => {
+      opened = await engine.open();
+      t = await buildTestApp({}, { database: opened.database });
+      app = t.app;
+      const database = opened.database;
+      const owner = await signInAs(app, 'owner@sofacover.demo', DEMO_PASSWORD);
+      ownerB = await signInAs(app, 'owner@shopsmart.demo', DEMO_PASSWORD);
+      const idA = owner.me.workspaces[0]!.id;
+      const idB = ownerB.me.workspaces[0]!.id;
+      // One member of A per built-in role.
+      const hash = await hashPassword(DEMO_PASSWORD);
+      for (const role of BUILT_IN_ROLES) {
+        const email = `${role.id}@iso.test`;
+        const id = newId('usr', Date.now());
+        await database.db.insert(users).values({ id, email, name: role.label, passwordHash: hash });
+        await database.inWorkspace(idA, (tx) =>
+          tx.insert(memberships).values({ workspaceId: idA, userId: id, role: role.id }),
+        );
+        sessions.set(role.id, await signInAs(app, email, DEMO_PASSWORD, `10.1.0.${sessions.size + 1}`));
+      }
+      const mint = async (owner: Awaited<ReturnType<typeof signInAs>>, ws: string, scope: TokenScope) => {
+        const r = await app.inject({
+          method: 'POST',
+          url: `/api/v1/workspaces/${ws}/tokens`,
+          headers: asSession(owner),
+          payload: { name: `iso-${scope}`, scope },
+        });
+        expect(r.statusCode).toBe(201);
+        return r.json<{ id: string; token: string }>();
+      };
+      for (const scope of Object.keys(TOKEN_SCOPES) as TokenScope[])
+        tokens.set(scope, (await mint(owner, idA, scope)).token);
+      bTokenAdmin = (await mint(ownerB, idB, 'admin')).token;
+      // A record in each workspace, for the record routes.
+      for (const [s, ws, priority, channel] of [
+        [owner, idA, 'p2', 'email-support'],
+        [ownerB, idB, 'p2', 'email'],
+      ] as const) {
+        const r = await app.inject({
+          method: 'POST',
+          url: `/api/v1/workspaces/${ws}/events`,
+          headers: asSession(s),
+          payload: { type: 'ticket.created', ticket: 'ISO-1', priority, channel },
+        });
+        expect(r.statusCode, r.body).toBeLessThan(300);
+      }
+      const target = (workspaceId: string, ownerSession: Awaited<ReturnType<typeof signInAs>>): Target => ({
+        workspaceId,
+        fresh: async (param) => {
+          switch (param) {
+            case 'workspaceId':
+              return workspaceId;
+            case 'packId': {
+              const r = await app.inject({
+                url: `/api/v1/workspaces/${workspaceId}/packs`,
+                headers: asSession(ownerSession),
+              });
+              return r.json<{ items: { packId: string }[] }>().items[0]!.packId;
+            }
+            case 'key':
+              return 'ticket:ISO-1';
+            case 'userId': {
+              const id = newId('usr', Date.now());
+              await database.db
+                .insert(users)
+                .values({ id, email: `${id}@iso.test`, name: 'Target', passwordHash: hash });
+              await database.inWorkspace(workspaceId, (tx) =>
+                tx.insert(memberships).values({ workspaceId, userId: id, role: 'viewer' }),
+              );
+              return id;
+            }
+            case 'invitationId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/invitations`,
+                headers: asSession(ownerSession),
+                payload: { email: `t-${Math.random().toString(36).slice(2)}@example.com`, role: 'viewer' },
+              });
+              return r.json<{ id: string }>().id;
+            }
+            case 'tokenId':
+              return (await mint(ownerSession, workspaceId, 'read')).id;
+            case 'secretId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/events`,
+                headers: asSession(ownerSession),
+                payload: {
+                  type: 'ticket.replied',
+                  ticket: 'ISO-1',
+                  by: 'customer',
+                  body: 'my password: Hunter2-Secret!',
+                },
+              });
+              return r.json<{ masked: { secretId: string }[] }>().masked[0]!.secretId;
+            }
+            default:
+              throw new Error(`no isolation value for :${param}: add one to fresh() in ${import.meta.url}`);
+          }
+        },
+      });
+      a = target(idA, owner);
+      // B's ids are made once, before the snapshot: attacks on them must change nothing.
+      const made = target(idB, ownerB);
+      const bIds = new Map<string, string>();
+      for (const param of ['workspaceId', 'packId', 'key', 'userId', 'invitationId', 'tokenId', 'secretId']) {
+        bIds.set(param, await made.fresh(param));
+      }
+      b = {
+        workspaceId: idB,
+        fresh: async (param) => {
+          const id = bIds.get(param);
+          if (!id) throw new Error(`no isolation value for :${param} in B`);
+          return id;
+        },
+      };
+      sessions.set('owner-a', owner);
+    }, 300_000);
+
+    afterAll(async () => {
+      await t?.app.close();
+      await opened?.close();
+    });
+
+    /** Everything of B an attacker could change or learn, read as B's owner. */
+    async function snapshotB() {
+      const read = async (path: string) =>
+        (await app.inject({ url: `/api/v1/workspaces/${b.workspaceId}${path}`, headers: asSession(ownerB) }))
+          .body;
+      const subjects = await opened.database.inWorkspace(b.workspaceId, (tx) =>
+        tx.execute(sql`select key, revision from subjects order by key`),
+      );
+      return {
+        members: await read('/members'),
+        invitations: (await read('/invitations')).replace(/"lastUsedAt":"[^"]*"/g, ''),
+        tokens: (await read('/tokens')).replace(/"lastUsedAt":("[^"]*"|null)/g, ''),
+        settings: await read('/settings'),
+        audit: await read('/audit/verify'),
+        subjects: JSON.stringify(subjects),
+      };
+    }
+
+    function routes(): { method: string; url: string; rule: AccessRule }[] {
+      const list = [...app.accessRules.entries()]
+        .filter(([key]) => !key.startsWith('HEAD '))
+        .map(([key, rule]) => {
+          const [method, url] = key.split(' ') as [string, string];
+          return { method, url, rule };
+        });
+      return list;
+    }
+
+    async function call(
+      method: string,
+      url: string,
+      target: Target,
+      headers: Record<string, string>,
+      has: ReadonlySet<string> = new Set(),
+    ) {
+      let path = url;
+      for (const param of url.match(/:[A-Za-z]+/g) ?? []) {
+        path = path.replace(param, encodeURIComponent(await target.fresh(param.slice(1))));
+      }
+      const body = BODIES[`${method} ${url}`];
+      const options: InjectOptions = { method: method, url: path, headers };
+      if (body) options.payload = body(has) as object;
+      return app.inject(options);
+    }
+
+    it('lists every route of the OpenAPI document with an access rule and a case', async () => {
+      const doc = (await app.inject({ url: '/api/openapi.json' })).json<{
+        paths: Record<string, Record<string, unknown>>;
+      }>();
+      const fromDoc = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/api/'))
+        .flatMap(([path, ops]) =>
+          Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+        );
+      const known = new Set(routes().map((r) => `${r.method} ${r.url}`));
+      expect(fromDoc.filter((k) => !known.has(k))).toEqual([]);
+      for (const r of routes()) {
+        if (r.rule === 'public')
+          expect(
+            PUBLIC,
+            `a new public route ${r.method} ${r.url}: review it and list it in PUBLIC`,
+          ).toContain(`${r.method} ${r.url}`);
+        if (['POST', 'PUT', 'PATCH'].includes(r.method) && r.url.includes(':workspaceId')) {
+          expect(BODIES, `add a body for ${r.method} ${r.url} to BODIES`).toHaveProperty([
+            `${r.method} ${r.url}`,
+          ]);
+        }
+      }
+      console.log(
+        `RESULT S1-routes engine=${engine.name} routes=${routes().length} in_openapi=${fromDoc.length}`,
+      );
+    });
+
+    it("never lets workspace A's people or tokens read or change workspace B", async () => {
+      const before = await snapshotB();
+      let tried = 0;
+      const leaks: string[] = [];
+      const attackers: [string, Record<string, string>][] = [
+        ['owner of A (session)', asSession(sessions.get('owner-a')!)],
+        ['admin token of A', asToken(tokens.get('admin')!)],
+        ['ingest token of A', asToken(tokens.get('ingest')!)],
+      ];
+      for (const r of routes()) {
+        if (!r.url.includes(':workspaceId')) continue;
+        for (const [who, headers] of attackers) {
+          const res = await call(r.method, r.url, b, headers);
+          tried++;
+          if (res.statusCode !== 404 || res.body.includes('ShopSmart')) {
+            leaks.push(`${who}: ${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+          }
+        }
+      }
+      expect(leaks).toEqual([]);
+      expect(await snapshotB()).toEqual(before);
+      console.log(`RESULT S1-cross engine=${engine.name} attempts=${tried} leaks=${leaks.length}`);
+    });
+
+    it('gives each role and token scope exactly the routes its permissions allow', async () => {
+      const wrong: string[] = [];
+      let tried = 0;
+      const needed = (rule: AccessRule): readonly Permission[] =>
+        typeof rule === 'string' ? [rule as Permission] : rule;
+      for (const r of routes()) {
+        if (!r.url.includes(':workspaceId') || r.rule === 'public' || r.rule === 'session') continue;
+        if (r.url === LEAVE) continue; // leaving changes who the caller is: its own test below
+        const perms = needed(r.rule);
+        const callers: [string, Record<string, string>, ReadonlySet<string>][] = [
+          ...BUILT_IN_ROLES.map(
+            (role) =>
+              [`role ${role.id}`, asSession(sessions.get(role.id)!), new Set<string>(role.permissions)] as [
+                string,
+                Record<string, string>,
+                ReadonlySet<string>,
+              ],
+          ),
+          ...(Object.entries(TOKEN_SCOPES) as [TokenScope, readonly Permission[]][]).map(
+            ([scope, p]) =>
+              [`${scope} token`, asToken(tokens.get(scope)!), new Set<string>(p)] as [
+                string,
+                Record<string, string>,
+                ReadonlySet<string>,
+              ],
+          ),
+        ];
+        for (const [who, headers, has] of callers) {
+          const allowed = perms.some((p) => has.has(p));
+          const res = await call(r.method, r.url, a, headers, has);
+          tried++;
+          const refused = res.statusCode === 403 && res.json<{ code: string }>().code === 'OPS_FORBIDDEN';
+          if (allowed && (refused || res.statusCode === 401 || res.statusCode >= 500)) {
+            wrong.push(
+              `${who} should pass ${r.method} ${r.url}: ${res.statusCode} ${res.body.slice(0, 160)}`,
+            );
+          }
+          if (!allowed && !refused)
+            wrong.push(`${who} must not pass ${r.method} ${r.url}: ${res.statusCode}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      console.log(`RESULT S1-roles engine=${engine.name} attempts=${tried} wrong=${wrong.length}`);
+    });
+
+    it("refuses API tokens and strangers on personal routes, and one person touching another one's sessions", async () => {
+      for (const r of routes().filter((x) => x.rule === 'session')) {
+        const viaToken = await call(
+          r.method,
+          r.url.replace(':sessionId', 'ses_x').replace(':token', 'x'.repeat(20)),
+          a,
+          asToken(tokens.get('admin')!),
+        );
+        expect(viaToken.statusCode, `${r.method} ${r.url}`).toBe(401);
+        const anonymous = await call(
+          r.method,
+          r.url.replace(':sessionId', 'ses_x').replace(':token', 'x'.repeat(20)),
+          a,
+          {},
+        );
+        expect(anonymous.statusCode, `${r.method} ${r.url}`).toBe(401);
+      }
+      const theirs = await app.inject({ url: '/api/v1/me/sessions', headers: asSession(ownerB) });
+      const sessionId = theirs.json<{ items: { id: string }[] }>().items[0]!.id;
+      const attempt = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/me/sessions/${sessionId}`,
+        headers: asSession(sessions.get('owner-a')!),
+      });
+      expect(attempt.statusCode).toBe(404);
+      expect((await app.inject({ url: '/api/v1/me', headers: asSession(ownerB) })).statusCode).toBe(200);
+      void bTokenAdmin;
+    });
+
+    it('lets any member leave, never the last owner, and no API token', async () => {
+      const database = opened.database;
+      const id = newId('usr', Date.now());
+      await database.db.insert(users).values({
+        id,
+        email: `leaver-${id}@iso.test`,
+        name: 'Leaver',
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+      });
+      await database.inWorkspace(a.workspaceId, (tx) =>
+        tx.insert(memberships).values({ workspaceId: a.workspaceId, userId: id, role: 'viewer' }),
+      );
+      const leaver = await signInAs(app, `leaver-${id}@iso.test`, DEMO_PASSWORD, '10.2.0.1');
+      const url = `/api/v1/workspaces/${a.workspaceId}/membership`;
+      expect(
+        (await app.inject({ method: 'DELETE', url, headers: asToken(tokens.get('admin')!) })).statusCode,
+      ).toBe(403);
+      expect((await app.inject({ method: 'DELETE', url, headers: asSession(leaver) })).statusCode).toBe(204);
+      expect(
+        (await app.inject({ url: `/api/v1/workspaces/${a.workspaceId}`, headers: asSession(leaver) }))
+          .statusCode,
+      ).toBe(404);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/me/workspaces',
+        headers: asSession(leaver),
+        payload: { name: 'Solo', slug: `solo-${id.slice(-6)}`, timeZone: 'Europe/London' },
+      });
+      expect(created.statusCode).toBe(201);
+      const solo = created.json<{ id: string }>().id;
+      const soleOwner = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/workspaces/${solo}/membership`,
+        headers: asSession(leaver),
+      });
+      expect(soleOwner.json()).toMatchObject({ code: 'OPS_CONFLICT' });
+    });
+  });
+}
