@@ -171,6 +171,7 @@ describe('security headers', () => {
       const r = await t.app.inject({ url: '/healthz' });
       expect(r.headers['content-security-policy']).toContain("default-src 'self'");
       expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.headers['content-security-policy']).not.toContain('unsafe-inline');
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
       expect(r.headers['x-powered-by']).toBeUndefined();

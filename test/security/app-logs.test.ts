@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
-import { buildTestApp, signInAs } from '../support/app.js';
+import { buildTestApp, secretIn, signInAs } from '../support/app.js';
 
 const WRONG_PASSWORD = 'pw-canary-41c7';
 
@@ -28,5 +28,14 @@ describe('app logs', () => {
     } finally {
       await close();
     }
+  });
+
+  it('fails the test app that logs a secret: every test app of the suite is scanned at close', async () => {
+    expect(secretIn('{"password":"hunter2"}')).toBe('an unredacted secret field');
+    expect(secretIn('{"password":"[redacted]"}')).toBeNull();
+    expect(secretIn('cookie: opsbook_session=abcdefghijklmnopqrstuvwxyz')).toBe('a session cookie');
+    const t = await buildTestApp({}, { demo: false });
+    t.app.log.info({ note: `pasted ${DEMO_PASSWORD} by mistake` }, 'a careless log line');
+    await expect(t.close()).rejects.toThrow(/a secret reached the app's log:\nthe demo password/);
   });
 });

@@ -4,14 +4,34 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { createMetrics } from '../../src/api/metrics.js';
 import { loadConfig } from '../../src/config/config.js';
-import { loadDemo } from '../../src/modules/admin/demo.js';
+import { DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
 import type { KeyService } from '../../src/security/keys.js';
 import { LOG_REDACT } from '../../src/security/log-redact.js';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
-import { testKeyService } from './keys.js';
+import { TEST_MASTER_KEY, testKeyService } from './keys.js';
 
 export { testKeyring, testKeyService } from './keys.js';
+
+/**
+ * What must never be in a log line: the demo password, API tokens, session cookies, bearer headers, TOTP
+ * URIs, the tests' master key, and any password, secret, token or code field that is not redacted.
+ */
+const LEAKS: readonly [string, RegExp][] = [
+  ['the demo password', new RegExp(DEMO_PASSWORD)],
+  ['an API token', /opsb_[A-Za-z0-9_-]{20,}/],
+  ['a session cookie', /opsbook_session=[A-Za-z0-9_-]{20,}/],
+  ['a bearer token', /Bearer [A-Za-z0-9_-]{20,}/],
+  ['a TOTP secret', /otpauth:\/\/|secret=[A-Z2-7]{16,}/],
+  ['the master key', new RegExp(TEST_MASTER_KEY.key.toString('base64').replace(/[+/]/g, '\\$&'))],
+  ['an unredacted secret field', /"(password|secret|token|totpSecret|masterKey)":"(?!\[redacted\])[^"]+"/],
+];
+
+/** The first kind of secret found in a log line, or null. */
+export function secretIn(line: string): string | null {
+  for (const [what, re] of LEAKS) if (re.test(line)) return what;
+  return null;
+}
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -36,9 +56,19 @@ export async function buildTestApp(
   const lifecycle = { shuttingDown: false };
   const keys = testKeyService(database);
   const lines = options.logLines;
-  const logger = lines
-    ? pino({ level: 'trace', redact: LOG_REDACT }, { write: (line: string) => void lines.push(line) })
-    : pino({ level: 'silent' });
+  // Every test app logs (debug level, redacted as in production) into a scan for secrets; close() fails
+  // the test file when one got through, so no test of the suite can leak one unnoticed.
+  const leaks: string[] = [];
+  const logger = pino(
+    { level: lines ? 'trace' : 'debug', redact: LOG_REDACT },
+    {
+      write: (line: string) => {
+        lines?.push(line);
+        const leak = secretIn(line);
+        if (leak && leaks.length < 5) leaks.push(`${leak}: ${line.slice(0, 300)}`);
+      },
+    },
+  );
   const app = await buildApp({
     config,
     database,
@@ -59,6 +89,7 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await database.close();
+      if (leaks.length > 0) throw new Error(`a secret reached the app's log:\n${leaks.join('\n')}`);
     },
   };
 }

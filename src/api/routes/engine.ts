@@ -3,7 +3,8 @@
  * record with its clocks, each due time explained, and its effects. Later issues add their own intake
  * (mail, alerts, the widget); this is the generic door and what the web app and integrations use.
  */
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkEvent } from '../../core/decide/events.js';
@@ -48,6 +49,12 @@ const SubjectView = z.object({
 /** What an ingest-only token may send: events from monitoring, billing and usage integrations. */
 const INGEST_EVENTS = /^(alert\.|monitor\.|payment\.|usage\.recorded$)/;
 
+/** Whose quota a request uses: its bearer token's or session cookie's hash, else its address. */
+function callerKey(request: FastifyRequest): string {
+  const credential = request.headers.authorization ?? request.cookies.opsbook_session;
+  return credential ? createHash('sha256').update(credential).digest('base64url') : `ip:${request.ip}`;
+}
+
 export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
   const engine = new Engine(deps.database, databaseClock);
 
@@ -71,7 +78,11 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
           }),
         },
       },
-      config: { access: ['events.write', 'ingest'] },
+      // Ingestion is rate limited per token (or session, or address): 1,200 events a minute each.
+      config: {
+        access: ['events.write', 'ingest'],
+        rateLimit: { max: 1200, timeWindow: 60_000, keyGenerator: callerKey },
+      },
     },
     async (request, reply) => {
       const { workspaceId } = request.params;
