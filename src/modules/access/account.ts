@@ -11,7 +11,7 @@ import { checkPassword } from '../../security/password-policy.js';
 import { hashRecoveryCode, newRecoveryCodes } from '../../security/recovery-codes.js';
 import { newTotpSecret, totpUri } from '../../security/totp.js';
 import { newId } from '../../shared/ids.js';
-import type { Database } from '../../store/database.js';
+import type { Database, Tx } from '../../store/database.js';
 import { pgCode, rowsOf } from '../../store/database.js';
 import { recoveryCodes, users } from '../../store/schema.js';
 import { hashPassword, verifyPassword } from '../admin/passwords.js';
@@ -138,19 +138,31 @@ export async function confirmTotp(
   }
   if ((await checkSecondFactor(database, keys, user.id, code, now)) !== 'totp')
     throw new OpsError('OPS_INVALID_CODE');
+  return newCodes(database, user.id, 'mfa.enabled', now, (tx) =>
+    tx.update(users).set({ totpEnabledAt: now }).where(eq(users.id, user.id)),
+  );
+}
+
+/**
+ * Replaces a person's recovery codes with 10 new ones (the old stop working), in one transaction with
+ * `also` (enabling MFA), and audits `action`. Returns the codes, to show once.
+ */
+async function newCodes(
+  database: Database,
+  userId: string,
+  action: string,
+  now: Date,
+  also?: (tx: Tx) => Promise<unknown>,
+): Promise<string[]> {
   const codes = newRecoveryCodes();
   await database.db.transaction(async (tx) => {
-    await tx.update(users).set({ totpEnabledAt: now }).where(eq(users.id, user.id));
-    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+    await also?.(tx);
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx
       .insert(recoveryCodes)
-      .values(codes.map((c) => ({ userId: user.id, codeHash: hashRecoveryCode(c), createdAt: now })));
+      .values(codes.map((c) => ({ userId, codeHash: hashRecoveryCode(c), createdAt: now })));
   });
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'mfa.enabled',
-    target: user.id,
-  });
+  await appendAccountAudit(database, now, { actor: `user:${userId}`, action, target: userId });
   return codes;
 }
 
@@ -163,19 +175,7 @@ export async function renewRecoveryCodes(
   now: Date,
 ): Promise<string[]> {
   if (!(await checkSecondFactor(database, keys, user.id, code, now))) throw new OpsError('OPS_INVALID_CODE');
-  const codes = newRecoveryCodes();
-  await database.db.transaction(async (tx) => {
-    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
-    await tx
-      .insert(recoveryCodes)
-      .values(codes.map((c) => ({ userId: user.id, codeHash: hashRecoveryCode(c), createdAt: now })));
-  });
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'mfa.recovery-codes-renewed',
-    target: user.id,
-  });
-  return codes;
+  return newCodes(database, user.id, 'mfa.recovery-codes-renewed', now);
 }
 
 /** Turns MFA off after a current code; refused while a workspace of theirs requires it. */

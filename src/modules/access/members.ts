@@ -92,9 +92,25 @@ async function ownerCount(tx: Tx, workspaceId: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function lockMembers(tx: Tx, workspaceId: string): Promise<void> {
-  // Two owners demoting each other at once must not leave the workspace without one.
+/**
+ * The member a change is about, under the workspace's member lock (two owners demoting each other at
+ * once must not leave it without one). Only owners change or remove owners (people may leave themselves).
+ */
+async function memberToChange(
+  tx: Tx,
+  workspaceId: string,
+  input: { userId: string; actor: string; actorIsOwner: boolean },
+): Promise<{ role: string }> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`members:${workspaceId}`}))`);
+  const [current] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, input.userId)));
+  if (!current) throw new OpsError('OPS_NOT_FOUND', `No member "${input.userId}" in this workspace.`);
+  if (current.role === 'owner' && !input.actorIsOwner && input.actor !== `user:${input.userId}`) {
+    throw new OpsError('OPS_FORBIDDEN', 'Only an owner can change or remove an owner.');
+  }
+  return current;
 }
 
 export async function changeRole(
@@ -104,15 +120,7 @@ export async function changeRole(
   now: Date,
 ): Promise<void> {
   await database.inWorkspace(workspaceId, async (tx) => {
-    await lockMembers(tx, workspaceId);
-    const [current] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, input.userId)));
-    if (!current) throw new OpsError('OPS_NOT_FOUND', `No member "${input.userId}" in this workspace.`);
-    if (current.role === 'owner' && !input.actorIsOwner && input.actor !== `user:${input.userId}`) {
-      throw new OpsError('OPS_FORBIDDEN', 'Only an owner can change or remove an owner.');
-    }
+    const current = await memberToChange(tx, workspaceId, input);
     if (current.role === 'owner' && input.role !== 'owner' && (await ownerCount(tx, workspaceId)) <= 1) {
       throw new OpsError('OPS_CONFLICT', 'This is the last owner: make someone else owner first.');
     }
@@ -137,15 +145,7 @@ export async function removeMember(
   now: Date,
 ): Promise<void> {
   await database.inWorkspace(workspaceId, async (tx) => {
-    await lockMembers(tx, workspaceId);
-    const [current] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, input.userId)));
-    if (!current) throw new OpsError('OPS_NOT_FOUND', `No member "${input.userId}" in this workspace.`);
-    if (current.role === 'owner' && !input.actorIsOwner && input.actor !== `user:${input.userId}`) {
-      throw new OpsError('OPS_FORBIDDEN', 'Only an owner can change or remove an owner.');
-    }
+    const current = await memberToChange(tx, workspaceId, input);
     if (current.role === 'owner' && (await ownerCount(tx, workspaceId)) <= 1) {
       throw new OpsError('OPS_CONFLICT', 'This is the last owner: make someone else owner first.');
     }
