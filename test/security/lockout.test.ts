@@ -10,18 +10,13 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { createMetrics } from '../../src/api/metrics.js';
-import { loadConfig } from '../../src/config/config.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
+import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { ACCOUNT_CHAIN } from '../../src/modules/access/audit.js';
 import { LOCK_AFTER } from '../../src/modules/access/sign-in.js';
 import type { Database } from '../../src/store/database.js';
 import { auditLog, users } from '../../src/store/schema.js';
-import { ENGINES, type OpenedDatabase } from '../support/databases.js';
-import { testKeyService } from '../support/keys.js';
+import { buildClockedApp, type ClockedApp } from '../support/clocked-app.js';
 
 const ATTEMPTS = 1000;
 /** Guesses sent at once, each from its own address. */
@@ -45,7 +40,7 @@ const answerOf = (r: LightMyRequestResponse): Answer => {
 };
 
 describe('sign-in lockout (S9): pglite', () => {
-  let opened: OpenedDatabase;
+  let clocked: ClockedApp | undefined;
   let database: Database;
   let app: FastifyInstance;
   let nowMs = Date.now();
@@ -84,21 +79,8 @@ describe('sign-in lockout (S9): pglite', () => {
   }
 
   beforeAll(async () => {
-    opened = await ENGINES[0]!.open();
-    database = opened.database;
-    await loadDemo(database, new Date(nowMs));
-    app = await buildApp({
-      config: loadConfig({ LOG_LEVEL: 'silent' }),
-      database,
-      keys: testKeyService(database),
-      metrics: createMetrics(),
-      logger: pino({ level: 'silent' }),
-      webRoot: null,
-      version: 'test',
-      now: () => new Date(nowMs),
-      lifecycle: { shuttingDown: false },
-    });
-    await app.ready();
+    clocked = await buildClockedApp(() => new Date(nowMs));
+    ({ app, database } = clocked);
     const [victim] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, VICTIM));
     victimId = victim!.id;
     // The real person signs in from their browser once, before the attack.
@@ -114,8 +96,7 @@ describe('sign-in lockout (S9): pglite', () => {
     console.log(
       `RESULT S9 attempts=${ATTEMPTS} checked=${figures.checked} refused_paused=${figures.refusedPaused} flood_429=${figures.flood429} real_user_locked_out=${figures.realUserLockedOut}`,
     );
-    await app?.close();
-    await opened?.close();
+    await clocked?.close();
   });
 
   it(

@@ -8,19 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { createMetrics } from '../../src/api/metrics.js';
-import { loadConfig } from '../../src/config/config.js';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, loadDemo } from '../../src/modules/admin/demo.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { hashSecret } from '../../src/modules/admin/sessions.js';
 import { hashToken } from '../../src/modules/access/tokens.js';
 import { totpCode } from '../../src/security/totp.js';
 import type { Database } from '../../src/store/database.js';
 import { apiTokens, outbox, users } from '../../src/store/schema.js';
-import { ENGINES, type OpenedDatabase } from '../support/databases.js';
-import { testKeyService } from '../support/keys.js';
+import { buildClockedApp, type ClockedApp } from '../support/clocked-app.js';
 
 const STRONG = 'Tangerine-Walrus-Quietly-42';
 const STEP_MS = 30_000;
@@ -40,7 +35,7 @@ interface Session {
 }
 
 describe('sign-in security (S3): pglite', () => {
-  let opened: OpenedDatabase;
+  let clocked: ClockedApp | undefined;
   let database: Database;
   let app: FastifyInstance;
   let nowMs = Date.now();
@@ -73,28 +68,17 @@ describe('sign-in security (S3): pglite', () => {
   const signUp = (payload: Record<string, unknown>) =>
     send({ method: 'POST', url: '/api/v1/auth/sign-up', payload });
   const me = (cookie: string) => send({ url: '/api/v1/me', headers: { cookie } });
+  /** The accounts with this email: none, or one. */
+  const accountsWith = (email: string) =>
+    database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
 
   beforeAll(async () => {
-    opened = await ENGINES[0]!.open();
-    database = opened.database;
-    await loadDemo(database, new Date(nowMs));
-    app = await buildApp({
-      config: loadConfig({ LOG_LEVEL: 'silent' }),
-      database,
-      keys: testKeyService(database),
-      metrics: createMetrics(),
-      logger: pino({ level: 'silent' }),
-      webRoot: null,
-      version: 'test',
-      now: () => new Date(nowMs),
-      lifecycle: { shuttingDown: false },
-    });
-    await app.ready();
+    clocked = await buildClockedApp(() => new Date(nowMs));
+    ({ app, database } = clocked);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await opened?.close();
+    await clocked?.close();
   });
 
   describe('passwords and sign-up', () => {
@@ -110,9 +94,7 @@ describe('sign-in security (S3): pglite', () => {
       expect(problem.code).toBe('OPS_VALIDATION');
       expect(problem.errors.map((e) => e.pointer)).toEqual(['/body/password']);
       expect(r.cookies.filter((c) => c.name === 'opsbook_session')).toEqual([]);
-      expect(await database.db.select({ id: users.id }).from(users).where(eq(users.email, email))).toEqual(
-        [],
-      );
+      expect(await accountsWith(email)).toEqual([]);
     });
 
     it('refuses an email that has an account, whatever its case, with 409', async () => {
@@ -387,6 +369,18 @@ describe('sign-in security (S3): pglite', () => {
         expect(r.statusCode, r.body).toBe(201);
         return r.json<{ link: string; email: string; role: string }>().link;
       };
+      /** Signing up with `invitation` is refused with `status` and `code`, and creates no account. */
+      const signUpRefused = async (
+        person: { email: string; name: string },
+        invitation: string,
+        status: number,
+        code: string,
+      ) => {
+        const r = await signUp({ ...person, password: STRONG, invitation });
+        expect(r.statusCode).toBe(status);
+        expect(r.json()).toMatchObject({ code });
+        expect(await accountsWith(person.email)).toEqual([]);
+      };
 
       it('invites by link; the link shows the invitation; signing up with it joins with the role', async () => {
         link = await invite('agent@example.com', 'agent-l1');
@@ -412,17 +406,7 @@ describe('sign-in security (S3): pglite', () => {
       });
 
       it('does not let the link be used twice', async () => {
-        const reuse = await signUp({
-          email: 'agent2@example.com',
-          name: 'Agent 2',
-          password: STRONG,
-          invitation: tokenOf(link),
-        });
-        expect(reuse.statusCode).toBe(410);
-        expect(reuse.json()).toMatchObject({ code: 'OPS_GONE' });
-        expect(
-          await database.db.select({ id: users.id }).from(users).where(eq(users.email, 'agent2@example.com')),
-        ).toEqual([]);
+        await signUpRefused({ email: 'agent2@example.com', name: 'Agent 2' }, tokenOf(link), 410, 'OPS_GONE');
         const accept = await as(member, {
           method: 'POST',
           url: `/api/v1/invitations/${tokenOf(link)}/accept`,
@@ -445,20 +429,12 @@ describe('sign-in security (S3): pglite', () => {
       // The invitation's email is checked before the account is created.
       it('refuses a sign-up with an invitation for another email without creating the account', async () => {
         const other = await invite('invited-only@example.com', 'viewer');
-        const r = await signUp({
-          email: 'gatecrasher@example.com',
-          name: 'Gate',
-          password: STRONG,
-          invitation: tokenOf(other),
-        });
-        expect(r.statusCode).toBe(403);
-        expect(r.json()).toMatchObject({ code: 'OPS_FORBIDDEN' });
-        expect(
-          await database.db
-            .select({ id: users.id })
-            .from(users)
-            .where(eq(users.email, 'gatecrasher@example.com')),
-        ).toEqual([]);
+        await signUpRefused(
+          { email: 'gatecrasher@example.com', name: 'Gate' },
+          tokenOf(other),
+          403,
+          'OPS_FORBIDDEN',
+        );
       });
 
       it('requireMfa: the TOTP owner turns it on; a password-only member is refused there but keeps /me', async () => {

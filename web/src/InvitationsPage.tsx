@@ -2,11 +2,11 @@
  * Inviting people by email with a role (only roles one could give). The link is shown once, here, and
  * sent by email; the list shows each invitation's state, and open ones can be revoked.
  */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { accessApi, type Invitation } from './access-api';
 import { fieldError, type Workspace } from './api';
-import { describedBy, Field } from './AuthCard';
-import { ConfirmButton, ErrorNotice, ShownOnce, when } from './controls';
+import { Field, TextField } from './AuthCard';
+import { ConfirmButton, FormCard, ListCard, ShownOnce, when } from './controls';
 import { grantableRoles, type ReadyAccess, roleLabel } from './permissions';
 import { useAction, useLoad, useSession } from './session';
 
@@ -34,14 +34,11 @@ export function InvitationsPage({ workspace, access }: Props) {
   const create = useAction();
   const revoke = useAction();
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void create.run(async () => {
-      const made = await accessApi.invite(workspace.id, { email: email.trim(), role }, me.csrfToken);
-      setLink(made.link);
-      setEmail('');
-      invitations.reload();
-    });
+  const submit = async () => {
+    const made = await accessApi.invite(workspace.id, { email: email.trim(), role }, me.csrfToken);
+    setLink(made.link);
+    setEmail('');
+    invitations.reload();
   };
   const emailError = fieldError(create.error, 'email');
   const nowMs = Date.now();
@@ -56,91 +53,72 @@ export function InvitationsPage({ workspace, access }: Props) {
           onDone={() => setLink(null)}
         />
       ) : (
-        <section className="card" aria-labelledby="invite-title">
-          <h2 id="invite-title">Invite someone</h2>
-          <ErrorNotice error={create.error} />
-          <form className="inline-form" onSubmit={submit} aria-busy={create.busy}>
-            <Field id="invite-email" label="Email" error={emailError}>
-              <input
-                id="invite-email"
-                type="email"
-                required
-                maxLength={320}
-                aria-invalid={emailError ? true : undefined}
-                aria-describedby={describedBy('invite-email', null, emailError)}
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </Field>
-            <Field id="invite-role" label="Role">
-              <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value)}>
-                {grantable.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <button type="submit" className="button primary" disabled={create.busy || role === ''}>
-              Send invitation
-            </button>
-          </form>
-        </section>
+        <FormCard
+          titleId="invite-title"
+          title="Invite someone"
+          action={create}
+          onSubmit={submit}
+          submitLabel="Send invitation"
+          disabled={role === ''}
+        >
+          <TextField
+            id="invite-email"
+            label="Email"
+            error={emailError}
+            type="email"
+            required
+            maxLength={320}
+            value={email}
+            onValue={setEmail}
+          />
+          <Field id="invite-role" label="Role">
+            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value)}>
+              {grantable.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </FormCard>
       )}
-      <section className="card" aria-labelledby="invitations-title">
-        <h2 id="invitations-title">Invitations</h2>
-        <ErrorNotice error={invitations.error ?? revoke.error} />
-        {!invitations.data && !invitations.error && <p className="muted">Loading invitations…</p>}
-        {invitations.data?.items.length === 0 && <p className="muted">No invitations yet.</p>}
-        {invitations.data && invitations.data.items.length > 0 && (
-          <div className="table-wrap">
-            <table className="data" aria-labelledby="invitations-title">
-              <thead>
-                <tr>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>State</th>
-                  <th>Sent</th>
-                  <th>Expires</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {invitations.data.items.map((v) => {
-                  const state = stateOf(v, nowMs);
-                  return (
-                    <tr key={v.id}>
-                      <td>{v.email}</td>
-                      <td>{roleLabel(access, v.role)}</td>
-                      <td>{state}</td>
-                      <td>{when(v.createdAt)}</td>
-                      <td>{when(v.expiresAt)}</td>
-                      <td className="actions-cell">
-                        {state === 'Open' && (
-                          <ConfirmButton
-                            label="Revoke"
-                            question={`Revoke the invitation of ${v.email}?`}
-                            confirm="Yes, revoke"
-                            busy={revoke.busy}
-                            onConfirm={() =>
-                              void revoke.run(async () => {
-                                await accessApi.revokeInvitation(workspace.id, v.id, me.csrfToken);
-                                invitations.reload();
-                              })
-                            }
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <ListCard
+        titleId="invitations-title"
+        title="Invitations"
+        list={invitations}
+        action={revoke}
+        loading="Loading invitations…"
+        empty="No invitations yet."
+        columns={['Email', 'Role', 'State', 'Sent', 'Expires']}
+        rows={(items) =>
+          items.map((v) => {
+            const state = stateOf(v, nowMs);
+            return (
+              <tr key={v.id}>
+                <td>{v.email}</td>
+                <td>{roleLabel(access, v.role)}</td>
+                <td>{state}</td>
+                <td>{when(v.createdAt)}</td>
+                <td>{when(v.expiresAt)}</td>
+                <td className="actions-cell">
+                  {state === 'Open' && (
+                    <ConfirmButton
+                      label="Revoke"
+                      question={`Revoke the invitation of ${v.email}?`}
+                      confirm="Yes, revoke"
+                      action={revoke}
+                      onConfirm={async () => {
+                        await accessApi.revokeInvitation(workspace.id, v.id, me.csrfToken);
+                        invitations.reload();
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })
+        }
+      />
     </>
   );
 }

@@ -5,7 +5,7 @@
 import { accessApi, type Member } from './access-api';
 import type { Workspace } from './api';
 import { DEFAULT_PATH } from './areas';
-import { ConfirmButton, ErrorNotice, when } from './controls';
+import { ConfirmButton, ListCard, when } from './controls';
 import { grantableRoles, type ReadyAccess, roleLabel } from './permissions';
 import { navigate } from './router';
 import { useAction, useLoad, useSession } from './session';
@@ -27,93 +27,67 @@ export function MembersPage({ workspace, access }: Props) {
       await accessApi.changeRole(workspace.id, member.userId, role, me.csrfToken);
       members.reload();
     });
-  const remove = (member: Member) =>
-    void action.run(async () => {
-      await accessApi.removeMember(workspace.id, member.userId, me.csrfToken);
-      if (member.userId !== me.user.id) return members.reload();
-      await refresh(); // left: the workspace is gone from the list
-      navigate(DEFAULT_PATH);
-    });
+  const remove = async (member: Member) => {
+    await accessApi.removeMember(workspace.id, member.userId, me.csrfToken);
+    if (member.userId !== me.user.id) return members.reload();
+    await refresh(); // left: the workspace is gone from the list
+    navigate(DEFAULT_PATH);
+  };
 
   return (
-    <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
-      <ErrorNotice error={members.error ?? action.error} />
-      {!members.data && !members.error && <p className="muted">Loading members…</p>}
-      {members.data && (
-        <div className="table-wrap">
-          <table className="data" aria-labelledby="members-title">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Role</th>
-                <th>MFA</th>
-                <th>Joined</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.items.map((m) => {
-                const self = m.userId === me.user.id;
-                const editable = manage && !self && grantable.some((r) => r.id === m.role);
-                return (
-                  <tr key={m.userId}>
-                    <td>
-                      {m.name}
-                      {self && <span className="badge">you</span>}
-                    </td>
-                    <td>{m.email}</td>
-                    <td>
-                      {editable ? (
-                        <select
-                          aria-label={`Role of ${m.name}`}
-                          value={m.role}
-                          disabled={action.busy}
-                          onChange={(e) => changeRole(m, e.target.value)}
-                        >
-                          {grantable.map((r) => (
-                            <option key={r.id} value={r.id}>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        roleLabel(access, m.role)
-                      )}
-                    </td>
-                    <td>{m.mfa ? 'On' : 'Off'}</td>
-                    <td>{when(m.joinedAt)}</td>
-                    <td className="actions-cell">
-                      {self ? (
-                        <ConfirmButton
-                          label="Leave"
-                          question={`Leave ${workspace.name}?`}
-                          confirm="Yes, leave"
-                          busy={action.busy}
-                          onConfirm={() => remove(m)}
-                        />
-                      ) : (
-                        editable && (
-                          <ConfirmButton
-                            label="Remove"
-                            question={`Remove ${m.name}?`}
-                            confirm="Yes, remove"
-                            busy={action.busy}
-                            onConfirm={() => remove(m)}
-                          />
-                        )
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <ListCard
+      titleId="members-title"
+      title="Members"
+      list={members}
+      action={action}
+      loading="Loading members…"
+      columns={['Name', 'Email', 'Role', 'MFA', 'Joined']}
+      rows={(items) =>
+        items.map((m) => {
+          const self = m.userId === me.user.id;
+          const editable = manage && !self && grantable.some((r) => r.id === m.role);
+          return (
+            <tr key={m.userId}>
+              <td>
+                {m.name}
+                {self && <span className="badge">you</span>}
+              </td>
+              <td>{m.email}</td>
+              <td>
+                {editable ? (
+                  <select
+                    aria-label={`Role of ${m.name}`}
+                    value={m.role}
+                    disabled={action.busy}
+                    onChange={(e) => changeRole(m, e.target.value)}
+                  >
+                    {grantable.map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.label}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  roleLabel(access, m.role)
+                )}
+              </td>
+              <td>{m.mfa ? 'On' : 'Off'}</td>
+              <td>{when(m.joinedAt)}</td>
+              <td className="actions-cell">
+                {(self || editable) && (
+                  <ConfirmButton
+                    label={self ? 'Leave' : 'Remove'}
+                    question={self ? `Leave ${workspace.name}?` : `Remove ${m.name}?`}
+                    confirm={self ? 'Yes, leave' : 'Yes, remove'}
+                    action={action}
+                    onConfirm={() => remove(m)}
+                  />
+                )}
+              </td>
+            </tr>
+          );
+        })
+      }
+    />
   );
 }

@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { accountApi } from './account-api';
 import { fieldError } from './api';
-import { describedBy, Field } from './AuthCard';
+import { TextField } from './AuthCard';
 import { ErrorNotice } from './controls';
 import { useHeadingFocus } from './heading';
 import { useAction, useSession } from './session';
@@ -55,7 +55,6 @@ function PhoneSettings() {
   const hint = pending
     ? `Enter the 6-digit code sent by text message to ${pending.phone}.`
     : 'With its country code, e.g. +44 7700 900123. A code is sent to it to confirm it is yours.';
-  const fieldId = pending ? 'phone-code' : 'phone-number';
   return (
     <section className="card" aria-labelledby="phone-title">
       <h2 id="phone-title">Phone for text-message sign-in</h2>
@@ -73,40 +72,35 @@ function PhoneSettings() {
         </p>
       )}
       <form className="inline-form" onSubmit={submit} aria-busy={action.busy}>
-        <Field
-          id={fieldId}
-          label={pending ? 'Code from the text message' : current ? 'New phone number' : 'Phone number'}
-          hint={hint}
-          error={error}
-        >
-          {pending ? (
-            <input
-              id="phone-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              minLength={6}
-              maxLength={12}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy('phone-code', hint, error)}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          ) : (
-            <input
-              id="phone-number"
-              type="tel"
-              autoComplete="tel"
-              required
-              minLength={3}
-              maxLength={40}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy('phone-number', hint, error)}
-              value={phone}
-              onChange={(e) => setPhone(e.target.value)}
-            />
-          )}
-        </Field>
+        {pending ? (
+          <TextField
+            id="phone-code"
+            label="Code from the text message"
+            hint={hint}
+            error={error}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            minLength={6}
+            maxLength={12}
+            value={code}
+            onValue={setCode}
+          />
+        ) : (
+          <TextField
+            id="phone-number"
+            label={current ? 'New phone number' : 'Phone number'}
+            hint={hint}
+            error={error}
+            type="tel"
+            autoComplete="tel"
+            required
+            minLength={3}
+            maxLength={40}
+            value={phone}
+            onValue={setPhone}
+          />
+        )}
         <button type="submit" className="button" disabled={action.busy}>
           {pending ? 'Confirm phone' : 'Send code'}
         </button>
@@ -150,31 +144,29 @@ function PasswordSettings() {
         </p>
       )}
       <form className="form-narrow" onSubmit={submit} aria-busy={action.busy}>
-        <Field id="password-current" label="Current password">
-          <input
-            id="password-current"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={1024}
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </Field>
-        <Field id="password-next" label="New password" hint={hint} error={nextError}>
-          <input
-            id="password-next"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            maxLength={1024}
-            aria-invalid={nextError ? true : undefined}
-            aria-describedby={describedBy('password-next', hint, nextError)}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="password-current"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={1024}
+          value={current}
+          onValue={setCurrent}
+        />
+        <TextField
+          id="password-next"
+          label="New password"
+          hint={hint}
+          error={nextError}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={1024}
+          value={next}
+          onValue={setNext}
+        />
         <button type="submit" className="button" disabled={action.busy}>
           Change password
         </button>

@@ -1,6 +1,6 @@
 /** One's signed-in sessions (browsers and devices); any of the others can be ended (signed out). */
 import { accountApi } from './account-api';
-import { ConfirmButton, ErrorNotice, when } from './controls';
+import { ConfirmButton, DataTable, ErrorNotice, when } from './controls';
 import { useHeadingFocus } from './heading';
 import { useAction, useLoad, useSession } from './session';
 import { describeAgent, describeMethod } from './user-agent';
@@ -28,54 +28,38 @@ export function SessionsPage() {
           <h2 id="sessions-title" className="visually-hidden">
             Your sessions
           </h2>
-          <div className="table-wrap">
-            <table className="data" aria-label="Sessions">
-              <thead>
-                <tr>
-                  <th>Device</th>
-                  <th>Signed in with</th>
-                  <th>IP address</th>
-                  <th>Signed in</th>
-                  <th>Last active</th>
-                  <th>Expires</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sessions.data.items.map((s) => (
-                  <tr key={s.id}>
-                    <td title={s.userAgent ?? undefined}>
-                      {describeAgent(s.userAgent)}
-                      {s.current && <span className="badge">This browser</span>}
-                    </td>
-                    <td>{describeMethod(s.method)}</td>
-                    <td>{s.ip ?? '—'}</td>
-                    <td>{when(s.createdAt)}</td>
-                    <td>{when(s.lastSeenAt)}</td>
-                    <td>{when(s.expiresAt)}</td>
-                    <td className="actions-cell">
-                      {!s.current && (
-                        <ConfirmButton
-                          label="End session"
-                          question="End this session?"
-                          confirm="Yes, end it"
-                          busy={revoke.busy}
-                          onConfirm={() =>
-                            void revoke.run(async () => {
-                              await accountApi.revokeSession(s.id, me.csrfToken);
-                              sessions.reload();
-                            })
-                          }
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Sessions"
+            columns={['Device', 'Signed in with', 'IP address', 'Signed in', 'Last active', 'Expires']}
+          >
+            {sessions.data.items.map((s) => (
+              <tr key={s.id}>
+                <td title={s.userAgent ?? undefined}>
+                  {describeAgent(s.userAgent)}
+                  {s.current && <span className="badge">This browser</span>}
+                </td>
+                <td>{describeMethod(s.method)}</td>
+                <td>{s.ip ?? '—'}</td>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.lastSeenAt)}</td>
+                <td>{when(s.expiresAt)}</td>
+                <td className="actions-cell">
+                  {!s.current && (
+                    <ConfirmButton
+                      label="End session"
+                      question="End this session?"
+                      confirm="Yes, end it"
+                      action={revoke}
+                      onConfirm={async () => {
+                        await accountApi.revokeSession(s.id, me.csrfToken);
+                        sessions.reload();
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
       )}
     </>

@@ -5,10 +5,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError, type Me, sessionEnded } from './api';
 import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
+import { AppLink } from './controls';
 import { Logo, NavIcon } from './icons';
 import { Page } from './Page';
 import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
-import { navigate, useLinkClick } from './router';
+import { navigate } from './router';
 import { type Session, SESSION_ENDED, SessionContext } from './session';
 
 interface Props {
@@ -143,11 +144,10 @@ function NavLink({
   readonly name: string;
   readonly current: boolean;
 }) {
-  const onClick = useLinkClick(path);
   return (
-    <a href={path} onClick={onClick} aria-current={current ? 'page' : undefined} className="nav-link">
+    <AppLink to={path} current={current} className="nav-link">
       <NavIcon path={path} />
       <span>{name}</span>
-    </a>
+    </AppLink>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, describeError, type Me, type MfaChallenge, needsCode } from './api';
-import { AuthCard, Field } from './AuthCard';
+import { AuthCard, TextField } from './AuthCard';
 import { AppLink } from './controls';
 
 type Step =
@@ -111,53 +111,46 @@ export function SignInForm({
       <form onSubmit={submit} aria-busy={busy}>
         {step.kind === 'password' && (
           <>
-            <Field id="signin-email" label="Email">
-              <input
-                ref={focus}
-                id="signin-email"
-                name="email"
-                type="email"
-                autoComplete="username"
-                required
-                maxLength={320}
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </Field>
-            <Field id="signin-password" label="Password">
-              <input
-                ref={passwordRef}
-                id="signin-password"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                maxLength={1024}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </Field>
+            <TextField
+              ref={focus}
+              id="signin-email"
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              maxLength={320}
+              value={email}
+              onValue={setEmail}
+            />
+            <TextField
+              ref={passwordRef}
+              id="signin-password"
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={1024}
+              value={password}
+              onValue={setPassword}
+            />
           </>
         )}
         {step.kind === 'sms-phone' && (
-          <Field
+          <TextField
+            ref={focus}
             id="signin-phone"
             label="Phone number"
             hint="The number you added under Security, with its country code: +44 7700 900123."
-          >
-            <input
-              ref={focus}
-              id="signin-phone"
-              name="phone"
-              type="tel"
-              autoComplete="tel"
-              required
-              maxLength={40}
-              aria-describedby="signin-phone-hint"
-              value={phone}
-              onChange={(e) => setPhone(e.target.value)}
-            />
-          </Field>
+            name="phone"
+            type="tel"
+            autoComplete="tel"
+            required
+            maxLength={40}
+            value={phone}
+            onValue={setPhone}
+          />
         )}
         {(step.kind === 'code' || step.kind === 'sms-code') && (
           <>
@@ -169,20 +162,19 @@ export function SignInForm({
                 ? 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.'
                 : `If ${phone.trim()} belongs to an account, a text message with a code is on its way; it works for 5 minutes.`}
             </p>
-            <Field id="signin-code" label="Code">
-              <input
-                ref={focus}
-                id="signin-code"
-                name="code"
-                autoComplete="one-time-code"
-                required
-                minLength={step.kind === 'code' ? 6 : 4}
-                maxLength={32}
-                spellCheck={false}
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            </Field>
+            <TextField
+              ref={focus}
+              id="signin-code"
+              label="Code"
+              name="code"
+              autoComplete="one-time-code"
+              required
+              minLength={step.kind === 'code' ? 6 : 4}
+              maxLength={32}
+              spellCheck={false}
+              value={code}
+              onValue={setCode}
+            />
           </>
         )}
         <button type="submit" className="button primary wide" disabled={busy}>

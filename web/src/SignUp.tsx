@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, describeError, fieldError, type Me, type NewWorkspace } from './api';
-import { AuthCard, describedBy, Field } from './AuthCard';
+import { AuthCard, TextField } from './AuthCard';
 import { AppLink } from './controls';
 import { DEFAULT_PATH } from './areas';
 import { emptyWorkspace, WorkspaceFields } from './WorkspaceFields';
@@ -76,47 +76,42 @@ export function SignUpForm({ onSignedIn, invitation }: FormProps) {
         </div>
       )}
       <form onSubmit={submit} aria-busy={busy}>
-        <Field id="signup-name" label="Your name" error={errors.name}>
-          <input
-            ref={nameRef}
-            id="signup-name"
-            autoComplete="name"
-            required
-            maxLength={200}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={describedBy('signup-name', null, errors.name)}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
-        <Field id="signup-email" label="Email" error={errors.email}>
-          <input
-            id="signup-email"
-            type="email"
-            autoComplete="username"
-            required
-            maxLength={320}
-            readOnly={invitation !== undefined}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={describedBy('signup-email', null, errors.email)}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field id="signup-password" label="Password" hint={PASSWORD_HINT} error={errors.password}>
-          <input
-            id="signup-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            maxLength={1024}
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={describedBy('signup-password', PASSWORD_HINT, errors.password)}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <TextField
+          ref={nameRef}
+          id="signup-name"
+          label="Your name"
+          error={errors.name}
+          autoComplete="name"
+          required
+          maxLength={200}
+          value={name}
+          onValue={setName}
+        />
+        <TextField
+          id="signup-email"
+          label="Email"
+          error={errors.email}
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={320}
+          readOnly={invitation !== undefined}
+          value={email}
+          onValue={setEmail}
+        />
+        <TextField
+          id="signup-password"
+          label="Password"
+          hint={PASSWORD_HINT}
+          error={errors.password}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={1024}
+          value={password}
+          onValue={setPassword}
+        />
         {!invitation && (
           <WorkspaceFields
             value={workspace}

@@ -2,11 +2,11 @@
  * API tokens of the workspace (needs `tokens.manage`): create one with a scope and an optional expiry (its
  * secret is shown once), see when each was last used, revoke.
  */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { accessApi, type ApiToken, type TokenScope } from './access-api';
 import { fieldError, type Workspace } from './api';
-import { describedBy, Field } from './AuthCard';
-import { ConfirmButton, ErrorNotice, ShownOnce, when } from './controls';
+import { Field, TextField } from './AuthCard';
+import { ConfirmButton, FormCard, ListCard, ShownOnce, when } from './controls';
 import { useAction, useLoad, useSession } from './session';
 
 /** The scopes of src/core/access.ts (TOKEN_SCOPES), in words. */
@@ -40,14 +40,11 @@ export function TokensPage({ workspace }: { readonly workspace: Workspace }) {
   const create = useAction();
   const revoke = useAction();
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void create.run(async () => {
-      const input = { name: name.trim(), scope, ...(expiryDays > 0 ? { expiresInDays: expiryDays } : {}) };
-      setSecret((await accessApi.createToken(workspace.id, input, me.csrfToken)).token);
-      setName('');
-      tokens.reload();
-    });
+  const submit = async () => {
+    const input = { name: name.trim(), scope, ...(expiryDays > 0 ? { expiresInDays: expiryDays } : {}) };
+    setSecret((await accessApi.createToken(workspace.id, input, me.csrfToken)).token);
+    setName('');
+    tokens.reload();
   };
   const nameError = fieldError(create.error, 'name');
   const nowMs = Date.now();
@@ -62,110 +59,88 @@ export function TokensPage({ workspace }: { readonly workspace: Workspace }) {
           onDone={() => setSecret(null)}
         />
       ) : (
-        <section className="card" aria-labelledby="new-token-title">
-          <h2 id="new-token-title">Create an API token</h2>
-          <ErrorNotice error={create.error} />
-          <form className="inline-form" onSubmit={submit} aria-busy={create.busy}>
-            <Field id="token-name" label="Name" error={nameError}>
-              <input
-                id="token-name"
-                required
-                maxLength={100}
-                placeholder="e.g. Monitoring alerts"
-                aria-invalid={nameError ? true : undefined}
-                aria-describedby={describedBy('token-name', null, nameError)}
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-              />
-            </Field>
-            <Field id="token-scope" label="Scope">
-              <select id="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)}>
-                {SCOPES.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id="token-expiry" label="Expires">
-              <select
-                id="token-expiry"
-                value={expiryDays}
-                onChange={(e) => setExpiryDays(Number(e.target.value))}
-              >
-                {EXPIRIES.map((x) => (
-                  <option key={x.days} value={x.days}>
-                    {x.label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <button type="submit" className="button primary" disabled={create.busy}>
-              Create token
-            </button>
-          </form>
-        </section>
+        <FormCard
+          titleId="new-token-title"
+          title="Create an API token"
+          action={create}
+          onSubmit={submit}
+          submitLabel="Create token"
+        >
+          <TextField
+            id="token-name"
+            label="Name"
+            error={nameError}
+            required
+            maxLength={100}
+            placeholder="e.g. Monitoring alerts"
+            value={name}
+            onValue={setName}
+          />
+          <Field id="token-scope" label="Scope">
+            <select id="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)}>
+              {SCOPES.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="token-expiry" label="Expires">
+            <select
+              id="token-expiry"
+              value={expiryDays}
+              onChange={(e) => setExpiryDays(Number(e.target.value))}
+            >
+              {EXPIRIES.map((x) => (
+                <option key={x.days} value={x.days}>
+                  {x.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </FormCard>
       )}
-      <section className="card" aria-labelledby="tokens-title">
-        <h2 id="tokens-title">API tokens</h2>
-        <ErrorNotice error={tokens.error ?? revoke.error} />
-        {!tokens.data && !tokens.error && <p className="muted">Loading tokens…</p>}
-        {tokens.data?.items.length === 0 && <p className="muted">No API tokens yet.</p>}
-        {tokens.data && tokens.data.items.length > 0 && (
-          <div className="table-wrap">
-            <table className="data" aria-labelledby="tokens-title">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Scope</th>
-                  <th>Starts with</th>
-                  <th>Created</th>
-                  <th>Expires</th>
-                  <th>Last used</th>
-                  <th>State</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.data.items.map((t) => {
-                  const state = stateOf(t, nowMs);
-                  return (
-                    <tr key={t.id}>
-                      <td>{t.name}</td>
-                      <td>{t.scope}</td>
-                      <td>
-                        <code>{t.prefix}…</code>
-                      </td>
-                      <td>{when(t.createdAt)}</td>
-                      <td>{when(t.expiresAt, 'Never')}</td>
-                      <td>{when(t.lastUsedAt, 'Never')}</td>
-                      <td>{state}</td>
-                      <td className="actions-cell">
-                        {state === 'Active' && (
-                          <ConfirmButton
-                            label="Revoke"
-                            question={`Revoke "${t.name}"?`}
-                            confirm="Yes, revoke"
-                            busy={revoke.busy}
-                            onConfirm={() =>
-                              void revoke.run(async () => {
-                                await accessApi.revokeToken(workspace.id, t.id, me.csrfToken);
-                                tokens.reload();
-                              })
-                            }
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <ListCard
+        titleId="tokens-title"
+        title="API tokens"
+        list={tokens}
+        action={revoke}
+        loading="Loading tokens…"
+        empty="No API tokens yet."
+        columns={['Name', 'Scope', 'Starts with', 'Created', 'Expires', 'Last used', 'State']}
+        rows={(items) =>
+          items.map((t) => {
+            const state = stateOf(t, nowMs);
+            return (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.scope}</td>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td>{when(t.createdAt)}</td>
+                <td>{when(t.expiresAt, 'Never')}</td>
+                <td>{when(t.lastUsedAt, 'Never')}</td>
+                <td>{state}</td>
+                <td className="actions-cell">
+                  {state === 'Active' && (
+                    <ConfirmButton
+                      label="Revoke"
+                      question={`Revoke "${t.name}"?`}
+                      confirm="Yes, revoke"
+                      action={revoke}
+                      onConfirm={async () => {
+                        await accessApi.revokeToken(workspace.id, t.id, me.csrfToken);
+                        tokens.reload();
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })
+        }
+      />
     </>
   );
 }

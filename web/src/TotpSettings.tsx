@@ -4,6 +4,7 @@
  */
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { accountApi, type TotpSetup } from './account-api';
+import { TextField } from './AuthCard';
 import { ErrorNotice } from './controls';
 import { useAction, useSession } from './session';
 
@@ -44,20 +45,18 @@ export function TotpSettings() {
   };
 
   const codeField = (
-    <div className="field">
-      <label htmlFor="totp-code">Code from your app</label>
-      <input
-        id="totp-code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        required
-        minLength={6}
-        maxLength={32}
-        spellCheck={false}
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-      />
-    </div>
+    <TextField
+      id="totp-code"
+      label="Code from your app"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      required
+      minLength={6}
+      maxLength={32}
+      spellCheck={false}
+      value={code}
+      onValue={setCode}
+    />
   );
 
   return (

@@ -1,7 +1,7 @@
 /** The fields of a new workspace (name, address, time zone), for signing up and for creating another. */
 import { useMemo, useState } from 'react';
 import { fieldError, type NewWorkspace } from './api';
-import { describedBy, Field } from './AuthCard';
+import { describedBy, Field, TextField } from './AuthCard';
 
 /** "Acme Support, Ltd." → "acme-support-ltd": the server's rule is 3-50 of a-z, 0-9 and inner dashes. */
 export function slugOf(name: string): string {
@@ -47,41 +47,32 @@ export function WorkspaceFields({ value, onChange, error, pointer, idPrefix }: P
   const slugHint = 'Lowercase letters, digits and dashes; 3 to 50 characters.';
   return (
     <>
-      <Field id={ids.name} label="Workspace name" error={errors.name}>
-        <input
-          id={ids.name}
-          required
-          maxLength={200}
-          autoComplete="organization"
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={describedBy(ids.name, null, errors.name)}
-          value={value.name}
-          onChange={(e) =>
-            onChange({
-              ...value,
-              name: e.target.value,
-              slug: slugEdited ? value.slug : slugOf(e.target.value),
-            })
-          }
-        />
-      </Field>
-      <Field id={ids.slug} label="Workspace address" hint={slugHint} error={errors.slug}>
-        <input
-          id={ids.slug}
-          required
-          minLength={3}
-          maxLength={50}
-          pattern="[a-z0-9][a-z0-9\-]{1,48}[a-z0-9]"
-          spellCheck={false}
-          aria-invalid={errors.slug ? true : undefined}
-          aria-describedby={describedBy(ids.slug, slugHint, errors.slug)}
-          value={value.slug}
-          onChange={(e) => {
-            setSlugEdited(true);
-            onChange({ ...value, slug: e.target.value });
-          }}
-        />
-      </Field>
+      <TextField
+        id={ids.name}
+        label="Workspace name"
+        error={errors.name}
+        required
+        maxLength={200}
+        autoComplete="organization"
+        value={value.name}
+        onValue={(name) => onChange({ ...value, name, slug: slugEdited ? value.slug : slugOf(name) })}
+      />
+      <TextField
+        id={ids.slug}
+        label="Workspace address"
+        hint={slugHint}
+        error={errors.slug}
+        required
+        minLength={3}
+        maxLength={50}
+        pattern="[a-z0-9][a-z0-9\-]{1,48}[a-z0-9]"
+        spellCheck={false}
+        value={value.slug}
+        onValue={(slug) => {
+          setSlugEdited(true);
+          onChange({ ...value, slug });
+        }}
+      />
       <Field id={ids.zone} label="Time zone" error={errors.zone}>
         <select
           id={ids.zone}

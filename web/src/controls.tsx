@@ -1,22 +1,29 @@
-/** Small pieces the pages share: in-app links, error notices, two-step buttons and secrets shown once. */
-import { type ReactNode, useState } from 'react';
+/**
+ * Small pieces the pages share: in-app links, error notices, two-step buttons, secrets shown once and
+ * the cards and tables that list things.
+ */
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { describeError, problemCode } from './api';
 import { useLinkClick } from './router';
+import type { Action, Loaded } from './session';
 
 export const SECURITY_PATH = '/account/security';
 
+/** A link inside the app; `current` marks the page one is on (a tab, a navigation entry). */
 export function AppLink({
   to,
   children,
   className,
+  current,
 }: {
   readonly to: string;
   readonly children: ReactNode;
   readonly className?: string;
+  readonly current?: boolean;
 }) {
   const onClick = useLinkClick(to);
   return (
-    <a href={to} onClick={onClick} className={className}>
+    <a href={to} onClick={onClick} aria-current={current ? 'page' : undefined} className={className}>
       {children}
     </a>
   );
@@ -47,21 +54,25 @@ export function MfaPrompt({ detail }: { readonly detail: string }) {
   );
 }
 
-/** A button that asks once more before it acts: "Revoke" → "Revoke this token?" [Yes, revoke] [Cancel]. */
+/**
+ * A button that asks once more before it acts: "Revoke" → "Revoke this token?" [Yes, revoke] [Cancel].
+ * The answer runs `onConfirm` as `action`, which keeps the button busy meanwhile.
+ */
 export function ConfirmButton({
   label,
   question,
   confirm,
-  busy,
+  action,
   onConfirm,
 }: {
   readonly label: string;
   readonly question: string;
   readonly confirm: string;
-  readonly busy: boolean;
-  readonly onConfirm: () => void;
+  readonly action: Action;
+  readonly onConfirm: () => Promise<void>;
 }) {
   const [asking, setAsking] = useState(false);
+  const busy = action.busy;
   if (!asking) {
     return (
       <button type="button" className="button small" disabled={busy} onClick={() => setAsking(true)}>
@@ -78,7 +89,7 @@ export function ConfirmButton({
         disabled={busy}
         onClick={() => {
           setAsking(false);
-          onConfirm();
+          void action.run(onConfirm);
         }}
       >
         {confirm}
@@ -148,25 +159,116 @@ export function Tabs({
   return (
     <nav className="tabs" aria-label={label}>
       {tabs.map((tab) => (
-        <TabLink key={tab.path} path={tab.path} name={tab.name} current={tab.path === current} />
+        <AppLink key={tab.path} to={tab.path} current={tab.path === current} className="tab">
+          {tab.name}
+        </AppLink>
       ))}
     </nav>
   );
 }
 
-function TabLink({
-  path,
-  name,
-  current,
+/** A card with a form that runs `onSubmit` as `action` (busy meanwhile); its error shows above the form. */
+export function FormCard({
+  titleId,
+  title,
+  action,
+  onSubmit,
+  submitLabel,
+  disabled = false,
+  children,
 }: {
-  readonly path: string;
-  readonly name: string;
-  readonly current: boolean;
+  readonly titleId: string;
+  readonly title: string;
+  readonly action: Action;
+  readonly onSubmit: () => Promise<void>;
+  readonly submitLabel: string;
+  readonly disabled?: boolean;
+  readonly children: ReactNode;
 }) {
-  const onClick = useLinkClick(path);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void action.run(onSubmit);
+  };
   return (
-    <a href={path} onClick={onClick} aria-current={current ? 'page' : undefined} className="tab">
-      {name}
-    </a>
+    <section className="card" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      <ErrorNotice error={action.error} />
+      <form className="inline-form" onSubmit={submit} aria-busy={action.busy}>
+        {children}
+        <button type="submit" className="button primary" disabled={action.busy || disabled}>
+          {submitLabel}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** A table of things, one a row, its last column for each row's buttons. */
+export function DataTable({
+  label,
+  labelledBy,
+  columns,
+  children,
+}: {
+  readonly label?: string;
+  readonly labelledBy?: string;
+  readonly columns: readonly string[];
+  readonly children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="data" aria-label={label} aria-labelledby={labelledBy}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column}>{column}</th>
+            ))}
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * A card listing what `list` loaded in a DataTable: loading, its error or `action`'s, and, when `empty`
+ * is given, that sentence instead of an empty table.
+ */
+export function ListCard<T>({
+  titleId,
+  title,
+  list,
+  action,
+  loading,
+  empty,
+  columns,
+  rows,
+}: {
+  readonly titleId: string;
+  readonly title: string;
+  readonly list: Loaded<{ readonly items: readonly T[] }>;
+  readonly action: Action;
+  readonly loading: string;
+  readonly empty?: string;
+  readonly columns: readonly string[];
+  readonly rows: (items: readonly T[]) => ReactNode;
+}) {
+  const items = list.data?.items;
+  return (
+    <section className="card" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      <ErrorNotice error={list.error ?? action.error} />
+      {!list.data && !list.error && <p className="muted">{loading}</p>}
+      {empty !== undefined && items?.length === 0 && <p className="muted">{empty}</p>}
+      {items && (empty === undefined || items.length > 0) && (
+        <DataTable labelledBy={titleId} columns={columns}>
+          {rows(items)}
+        </DataTable>
+      )}
+    </section>
   );
 }
