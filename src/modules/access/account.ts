@@ -61,8 +61,13 @@ export async function signUp(
     }
     throw err;
   }
-  await appendAccountAudit(database, now, { actor: `user:${id}`, action: 'account.created', target: id });
+  await audit(database, id, 'account.created', now);
   return finish(database, { id, email: input.email, name: input.name }, 'password', client, policy, now);
+}
+
+/** Records what a person did to their own account, in the account audit chain. */
+function audit(database: Database, userId: string, action: string, now: Date): Promise<number> {
+  return appendAccountAudit(database, now, { actor: `user:${userId}`, action, target: userId });
 }
 
 /** Changes the password after checking the current one; every other session ends. */
@@ -86,11 +91,7 @@ export async function changePassword(
     .set({ passwordHash: await hashPassword(input.next) })
     .where(eq(users.id, user.id));
   await revokeOtherSessions(database.db, user.id, keepSessionId, now);
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'password.changed',
-    target: user.id,
-  });
+  await audit(database, user.id, 'password.changed', now);
 }
 
 /** Starts TOTP enrolment: a new secret (sealed at rest) that becomes active once a code from it is confirmed. */
@@ -162,7 +163,7 @@ async function newCodes(
       .insert(recoveryCodes)
       .values(codes.map((c) => ({ userId, codeHash: hashRecoveryCode(c), createdAt: now })));
   });
-  await appendAccountAudit(database, now, { actor: `user:${userId}`, action, target: userId });
+  await audit(database, userId, action, now);
   return codes;
 }
 
@@ -208,11 +209,7 @@ export async function disableTotp(
       .where(eq(users.id, user.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
   });
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'mfa.disabled',
-    target: user.id,
-  });
+  await audit(database, user.id, 'mfa.disabled', now);
 }
 
 const PHONE_CODES_PER_WINDOW = 3;
@@ -292,22 +289,14 @@ export async function verifyPhone(
       throw new OpsError('OPS_CONFLICT', 'This phone number belongs to another account.');
     throw err;
   }
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'phone.verified',
-    target: user.id,
-  });
+  await audit(database, user.id, 'phone.verified', now);
   return e164;
 }
 
 /** Removes the phone: SMS sign-in stops. */
 export async function removePhone(database: Database, user: { id: string }, now: Date): Promise<void> {
   await database.db.update(users).set({ phone: null }).where(eq(users.id, user.id));
-  await appendAccountAudit(database, now, {
-    actor: `user:${user.id}`,
-    action: 'phone.removed',
-    target: user.id,
-  });
+  await audit(database, user.id, 'phone.removed', now);
 }
 
 /** Whether a person has MFA enrolled (for `me`). */
