@@ -1,8 +1,8 @@
 /**
  * Access and security in a real browser against the real server (embedded database, no demo): sign up
  * with a new workspace, turn on an authenticator app (TOTP), sign out and back in with a code; the
- * sessions page; wrong codes; then an owner's admin pages, an invitation accepted by sign-up, a viewer
- * who sees none of the admin controls, and a workspace that requires MFA.
+ * sessions page; wrong codes; then an owner's admin pages and audit log, an invitation accepted by
+ * sign-up, a viewer who sees none of the admin controls, and a workspace that requires MFA.
  */
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -210,6 +210,16 @@ describeInBrowser('web security', () => {
     await owner.page.getByRole('button', { name: 'Done' }).click();
     await owner.page.getByRole('cell', { name: cy.email }).waitFor();
     await owner.page.screenshot({ path: '/tmp/opsbook-invitations.png' });
+
+    // The audit log lists what the owner just did, and its hash chain verifies.
+    await tabs.getByRole('link', { name: 'Audit log', exact: true }).click();
+    const audit = owner.page.getByRole('table', { name: 'Audit log' });
+    await audit.getByRole('cell', { name: 'token.created', exact: true }).waitFor();
+    await audit.getByRole('cell', { name: 'invitation.created', exact: true }).waitFor();
+    await owner.page.getByRole('button', { name: 'Verify the chain' }).click();
+    expect(await owner.page.getByRole('status').filter({ hasText: 'Intact' }).textContent()).toMatch(
+      /^Intact: \d+ entries, head #\d+ [0-9a-f]{12}$/,
+    );
 
     // The invited person opens the link, signs up with it and lands in the workspace as a viewer.
     const viewer = await openBrowser();

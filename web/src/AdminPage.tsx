@@ -1,9 +1,11 @@
 /**
- * Admin of the current workspace: its facts and security settings, members, invitations and API tokens.
+ * Admin of the current workspace: its facts and security settings, members, invitations, API tokens and
+ * the audit log.
  * Each tab shows only to roles with its permission; within a tab, controls the role cannot use are hidden.
  */
 import type { Workspace } from './api';
 import { AdminWorkspace } from './AdminWorkspace';
+import { AuditPage } from './AuditPage';
 import { Tabs } from './controls';
 import { InvitationsPage } from './InvitationsPage';
 import { MembersPage } from './MembersPage';
@@ -15,6 +17,7 @@ const TABS = [
   { path: '/admin/members', name: 'Members', permission: 'workspace.read' },
   { path: '/admin/invitations', name: 'Invitations', permission: 'members.manage' },
   { path: '/admin/tokens', name: 'API tokens', permission: 'tokens.manage' },
+  { path: '/admin/audit', name: 'Audit log', permission: 'audit.read' },
 ] as const;
 
 type TabPath = (typeof TABS)[number]['path'];
@@ -56,5 +59,7 @@ function Tab({ path, workspace, access }: Props & { readonly path: TabPath }) {
       return <InvitationsPage workspace={workspace} access={access} />;
     case '/admin/tokens':
       return <TokensPage workspace={workspace} />;
+    case '/admin/audit':
+      return <AuditPage workspace={workspace} />;
   }
 }

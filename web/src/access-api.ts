@@ -55,6 +55,25 @@ export interface WorkspaceSettings {
   readonly requireMfa: boolean;
 }
 
+/** One entry of a workspace's hash-chained audit log. */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly hash: string;
+}
+
+/** The audit chain recomputed: intact (`ok`, no problems) or what is wrong with it. */
+export interface AuditVerdict {
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+  readonly problems: readonly string[];
+}
+
 const base = (workspaceId: string) => `/api/v1/workspaces/${encodeURIComponent(workspaceId)}`;
 const item = (workspaceId: string, kind: string, id: string) =>
   `${base(workspaceId)}/${kind}/${encodeURIComponent(id)}`;
@@ -85,6 +104,13 @@ export const accessApi = {
     request<ApiToken & { token: string }>('POST', `${base(workspaceId)}/tokens`, { body: input, csrfToken }),
   revokeToken: (workspaceId: string, tokenId: string, csrfToken: string) =>
     request<undefined>('DELETE', item(workspaceId, 'tokens', tokenId), { csrfToken }),
+  /** The newest entries first; `before` a sequence number, for older pages. */
+  audit: (workspaceId: string, options: { limit: number; before?: number }) => {
+    const query = new URLSearchParams({ limit: String(options.limit) });
+    if (options.before !== undefined) query.set('before', String(options.before));
+    return request<{ items: AuditEntry[] }>('GET', `${base(workspaceId)}/audit?${query.toString()}`);
+  },
+  verifyAudit: (workspaceId: string) => request<AuditVerdict>('GET', `${base(workspaceId)}/audit/verify`),
   settings: (workspaceId: string) => request<WorkspaceSettings>('GET', `${base(workspaceId)}/settings`),
   saveSettings: (workspaceId: string, settings: WorkspaceSettings, csrfToken: string) =>
     request<WorkspaceSettings>('PUT', `${base(workspaceId)}/settings`, { body: settings, csrfToken }),
