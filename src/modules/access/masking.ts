@@ -9,6 +9,7 @@ import { maskSecrets } from '../../core/secret-scan.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { KeyService } from '../../security/keys.js';
 import { newId } from '../../shared/ids.js';
+import { mapStrings } from '../../shared/json.js';
 import type { Database } from '../../store/database.js';
 import { maskedSecrets } from '../../store/schema.js';
 import { appendAudit } from './audit.js';
@@ -34,26 +35,18 @@ export async function maskIncoming<T extends Readonly<Record<string, unknown>>>(
   now: Date,
 ): Promise<{ data: T; masked: MaskedField[] }> {
   const found: { field: string; original: string; kinds: string[]; id: string }[] = [];
-  const walk = (value: unknown, path: string): unknown => {
-    if (typeof value === 'string') {
-      const result = maskSecrets(value);
-      if (result.findings.length === 0) return value;
-      found.push({
-        field: path,
-        original: value,
-        kinds: [...new Set(result.findings.map((f) => f.kind))],
-        id: newId('sec', now.getTime()),
-      });
-      return result.text;
-    }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}/${i}`));
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}/${k}`)]));
-    }
-    return value;
-  };
   // Strings stay strings, so the masked data keeps its type.
-  const masked = walk(data, '') as T;
+  const masked = mapStrings(data, (text, field) => {
+    const result = maskSecrets(text);
+    if (result.findings.length === 0) return text;
+    found.push({
+      field,
+      original: text,
+      kinds: [...new Set(result.findings.map((f) => f.kind))],
+      id: newId('sec', now.getTime()),
+    });
+    return result.text;
+  }) as T;
   if (found.length === 0) return { data, masked: [] };
   // Sealed before the transaction opens (the data key may need its own query first).
   const sealed = await Promise.all(

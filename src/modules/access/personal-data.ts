@@ -16,6 +16,7 @@ import { OpsError } from '../../errors/catalog.js';
 import type { Database, Tx } from '../../store/database.js';
 import { rowsOf } from '../../store/database.js';
 import { normalisePhone } from '../../security/otp.js';
+import { mapStrings } from '../../shared/json.js';
 import { appendAudit } from './audit.js';
 
 export const ERASED = '[erased]';
@@ -62,15 +63,7 @@ const COLUMNS = {
  */
 function erase(list: readonly string[]): (value: unknown) => unknown {
   const re = new RegExp(list.map(escapeRegex).join('|'), 'gi');
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.replace(re, ERASED);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(re, ERASED), walk(v)]));
-    }
-    return value;
-  };
-  return walk;
+  return (value) => mapStrings(value, (text) => text.replace(re, ERASED), { keys: true });
 }
 export const identifierHash = (list: readonly string[]) =>
   createHash('sha256')

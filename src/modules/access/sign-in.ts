@@ -201,10 +201,10 @@ export async function signInWithPassword(
     if (failures === LOCK_AFTER) await raiseFailedSignInAlert(database, user, failures, now);
     return null;
   }
-  // The password was right: the reserved failure is undone (finish() resets the count), also when a
-  // second factor is still to come (its challenge has its own attempt limit).
-  await database.db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
   if (user.totpEnabledAt) {
+    // The password was right: the reserved failure is undone now, since the second factor may take a
+    // while (its challenge has its own attempt limit); without one, finish() resets the count.
+    await database.db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
     return {
       kind: 'mfa',
       challenge: await newChallenge(database.db, user.id, 'mfa', { ttlMs: MFA_CHALLENGE_MS }, now),

@@ -4,19 +4,21 @@
  * write, ingest, admin; src/core/access.ts), optionally expiring, revocable, with last use recorded at
  * most once a minute.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { TokenScope } from '../../core/access.js';
 import { newId } from '../../shared/ids.js';
 import type { Database } from '../../store/database.js';
 import { rowsOf } from '../../store/database.js';
 import { apiTokens } from '../../store/schema.js';
+import { hashSecret } from '../admin/sessions.js';
 import { appendAudit } from './audit.js';
 
 export const TOKEN_PREFIX = 'opsb_';
 const MINUTE_MS = 60_000;
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** Tokens are stored as their SHA-256, like session tokens (a 256-bit secret needs no slow hash). */
+export const hashToken = hashSecret;
 
 export interface TokenView {
   readonly id: string;
