@@ -23,6 +23,12 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+export interface QuietHoursRow {
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+}
+
 /** A company using Opsbook: the unit of tenancy. Its own row is visible to its members. */
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
@@ -52,6 +58,10 @@ export const users = pgTable(
     /** Failed password sign-ins since the last success (lockout and back-off). */
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: instant('locked_until'),
+    /** BCP 47 language the person reads (`hi`, `en`): chooses a template's locale. */
+    locale: text('locale'),
+    /** Quiet hours `{ from: "22:00", to: "07:00", timeZone }`: non-urgent messages wait until they end. */
+    quietHours: jsonb('quiet_hours').$type<QuietHoursRow | null>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_lower').on(sql`lower(${t.email})`)],
@@ -220,9 +230,27 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     sentAt: instant('sent_at'),
+    /** For a delivery: the notification (`notify` row) it was expanded from. */
+    parentId: text('parent_id'),
+    /** For a delivery: who it is for (`user:usr_…`, `contact:cto`, `customer:`, `channel:alert-slack`). */
+    recipient: text('recipient'),
+    /** The provider's id of the sent message (Twilio SID, SMTP queue id). */
+    providerId: text('provider_id'),
+    /** What the provider reported later by status callback: `queued`, `delivered`, `failed`, … */
+    providerStatus: text('provider_status'),
+    /** An undeliverable critical message is escalated (the pack's `undeliverable` recipients). */
+    critical: boolean('critical').notNull().default(false),
   },
   (t) => [
     uniqueIndex('outbox_idempotency').on(t.workspaceId, t.idempotencyKey),
+    // Each channel's lane claims only its own rows, so a slow provider never holds up another channel.
+    index('outbox_pending_channel')
+      .on(t.channel, t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('outbox_parent').on(t.workspaceId, t.parentId),
+    index('outbox_provider_id')
+      .on(t.providerId)
+      .where(sql`${t.providerId} is not null`),
     index('outbox_due').on(t.nextAttemptAt),
     // Sent and dead rows stay for the record; the claim and the worker's wake-up look only at pending ones.
     index('outbox_pending')
@@ -451,6 +479,115 @@ export const maskedSecrets = pgTable(
   (t) => [index('masked_secrets_subject').on(t.workspaceId, t.subject)],
 );
 
+/** Every try to send a message: who, what, when, the result, the provider's id and the error. Append-only. */
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    channel: text('channel').notNull(),
+    at: instant('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** `sent`, `retry`, `dead`, `held` (waiting for an endpoint or a provider to be set up). */
+    outcome: text('outcome').notNull(),
+    code: integer('code'),
+    providerId: text('provider_id'),
+    error: text('error'),
+  },
+  (t) => [index('delivery_attempts_message').on(t.workspaceId, t.messageId)],
+);
+
+/**
+ * Where a pack channel of kind slack or webhook delivers: the incoming-webhook or endpoint URL (sealed: a
+ * Slack webhook URL is itself a credential) and, for webhooks, the signing secrets. Keyed by the pack
+ * channel's id. A 410 from the endpoint disables it until someone re-enables it.
+ */
+export const destinations = pgTable(
+  'destinations',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    kind: text('kind').notNull(),
+    /** The URL, sealed under the workspace's data key (field `destinations.url`). */
+    urlSealed: text('url_sealed').notNull(),
+    /** Shown in the app instead of the URL: scheme, host and the last 4 characters. */
+    urlHint: text('url_hint').notNull(),
+    /** JSON array of `whsec_…` secrets, the current first, sealed (field `destinations.secrets`). */
+    secretsSealed: text('secrets_sealed'),
+    disabledAt: instant('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/** The workspace's SMS / WhatsApp / voice provider: a Twilio-compatible REST API. One per workspace. */
+export const messagingProviders = pgTable('messaging_providers', {
+  workspaceId: text('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  baseUrl: text('base_url').notNull(),
+  accountSid: text('account_sid').notNull(),
+  /** Sealed (field `messaging_providers.auth_token`). */
+  authTokenSealed: text('auth_token_sealed').notNull(),
+  smsFrom: text('sms_from'),
+  whatsappFrom: text('whatsapp_from'),
+  voiceFrom: text('voice_from'),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
+/** In-app notifications: per person, or (user null) the workspace's dashboard feed. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: text('user_id'),
+    /** The delivery it came from: a retried delivery stores nothing new. */
+    messageId: text('message_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    level: text('level'),
+    subject: text('subject'),
+    createdAt: createdAt(),
+    readAt: instant('read_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_message').on(t.workspaceId, t.messageId),
+    index('notifications_user').on(t.workspaceId, t.userId, t.createdAt),
+  ],
+);
+
+/** Mail the built-in mailbox received (embedded mode without SMTP): shown in the web app. */
+export const mailbox = pgTable(
+  'mailbox',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    messageId: text('message_id'),
+    from: text('from_address').notNull(),
+    to: jsonb('to_addresses').$type<string[]>().notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [index('mailbox_received').on(t.workspaceId, t.receivedAt)],
+);
+
 export const schema = {
   workspaces,
   users,
@@ -471,5 +608,10 @@ export const schema = {
   auditLog,
   auditHeads,
   maskedSecrets,
+  deliveryAttempts,
+  destinations,
+  messagingProviders,
+  notifications,
+  mailbox,
 };
 export type Schema = typeof schema;
