@@ -20,6 +20,10 @@ import { healthRoutes } from './routes/health.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { engineRoutes } from './routes/engine.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { providerHookRoutes } from './routes/provider-hooks.js';
+import { createNotificationStream } from './notification-stream.js';
+import { createTargets } from '../modules/notifications/targets.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { registerSession } from './session.js';
 import { registerTextGuard } from './text-guard.js';
@@ -131,6 +135,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   packRoutes(app, deps);
   taskRoutes(app, deps);
   engineRoutes(app, deps);
+  const stream = await createNotificationStream(deps.database, deps.logger);
+  app.addHook('onClose', () => stream.close());
+  notificationRoutes(app, deps, stream);
+  providerHookRoutes(
+    app,
+    deps,
+    createTargets(deps.database, deps.keys, () => deps.now().getTime()),
+  );
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -1,12 +1,13 @@
 /** Prometheus metrics: one registry per app (tests build several), default process metrics included. */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DispatchEvent } from '../engine/dispatcher.js';
 import type { WorkerEvent } from '../engine/worker.js';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Feeds the worker's events into counters. */
-  observeWorker(event: WorkerEvent): void;
+  observeWorker(event: WorkerEvent | DispatchEvent): void;
 }
 
 export function createMetrics(): Metrics {

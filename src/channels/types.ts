@@ -7,9 +7,9 @@
  * Every adapter passes the shared contract suite (test/channels/contract.ts) against a local receiver.
  */
 
-/** The transports Opsbook delivers over. A pack channel's `kind` maps onto one (see routing). */
-export const DELIVERY_KINDS = ['email', 'slack', 'sms', 'whatsapp', 'voice', 'webhook', 'in-app'] as const;
-export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+import type { DeliveryKind } from '../core/notify/kinds.js';
+
+export { DELIVERY_KINDS, type DeliveryKind } from '../core/notify/kinds.js';
 
 /** Where a delivery goes, with any secret it needs opened in memory only (never stored in the payload). */
 export interface DeliveryTarget {

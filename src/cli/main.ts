@@ -19,6 +19,7 @@ import { renderPackCommand } from './render.js';
 import { serveUntilSignalled } from './serve.js';
 import { simulateCommand, testCommand } from './simulate.js';
 import { validatePack } from './validate.js';
+import { RENDER_TEMPLATE_OPTIONS, RENDER_TEMPLATE_USAGE, renderTemplates } from './render-template.js';
 
 export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
 
@@ -183,6 +184,20 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
       return (await renderPackCommand(dir, values.out as string | undefined)) ? EXIT.ok : EXIT.finding;
     },
   },
+  'render-template': {
+    summary: 'Show a template rendered with example values, per locale. Exit 1 when one fails to render.',
+    usage: RENDER_TEMPLATE_USAGE,
+    args: ['pack-dir', 'template-id'],
+    options: RENDER_TEMPLATE_OPTIONS,
+    async run(values, _config, [dir = '', id = '']) {
+      const vars = (values.var as unknown as string[] | undefined) ?? [];
+      const options = { locale: values.locale as string | undefined, vars, json: values.json === true };
+      return renderTemplates(dir, id, options, {
+        out: (text) => void process.stdout.write(text),
+        err: (text) => void process.stderr.write(text),
+      });
+    },
+  },
   token: {
     summary: 'Create a workspace API token (`token create`); its secret is printed once.',
     usage: `opsbook token create --workspace <id> --role <read|write|ingest|admin> [--name NAME] [--days N]
@@ -238,7 +253,7 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
 };
 
 function mainHelp(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);
   return `opsbook ${packageVersion()}: standard operating procedures, run as code.
 
 Usage: opsbook <command> [options]

@@ -13,6 +13,7 @@ import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
+import { startDelivery, type RunningDelivery } from '../modules/notifications/runtime.js';
 import { PACK_REVIEW_TIMER, raisePackReviewTask } from '../modules/packs/review.js';
 import { createKeyService } from '../security/keys.js';
 import { LOG_REDACT } from '../security/log-redact.js';
@@ -57,11 +58,13 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
   const lifecycle = { shuttingDown: false };
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
+  let delivery: RunningDelivery | null = null;
   const stopAll = async (drainMs: number) => {
     lifecycle.shuttingDown = true; // /readyz answers 503 from now on
     if (app && drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
     await app?.close(); // stops accepting, waits for in-flight requests
     await worker?.stop(); // finishes the item in hand, hands back leases
+    await delivery?.stop(); // finishes the sends in hand, hands back the rest
     await database.close();
   };
   try {
@@ -106,6 +109,15 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         },
       });
       await worker.start();
+      delivery = await startDelivery({
+        config,
+        database,
+        keys,
+        clock: databaseClock,
+        workerId: newId('dsp', Date.now()),
+        log: logger,
+        observe: (event) => metrics.observeWorker(event),
+      });
     }
     let stopping: Promise<void> | undefined;
     return { url, database, logins, stop: () => (stopping ??= stopAll(config.shutdownDrainMs)) };

@@ -38,6 +38,14 @@ export interface Config {
   readonly masterKey: string | undefined;
   /** Absolute path of a file holding the master key entries, one a line. */
   readonly masterKeyFile: string | undefined;
+  /** `smtp://user:pass@host:587` or `smtps://…:465`; undefined: no SMTP server (the built-in mailbox). */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** Keep mail in the built-in mailbox (an SMTP server inside the process) instead of sending it. */
+  readonly builtInMailbox: boolean;
+  /** Addresses (IPs, CIDRs) outbound webhooks and providers may reach although private or loopback. */
+  readonly outboundAllow: readonly string[];
+  readonly sendTimeoutMs: number;
 }
 
 interface Setting {
@@ -225,6 +233,45 @@ export const SETTINGS: readonly Setting[] = [
     help: 'A file holding the master keys instead (one `id:base64key` a line, the current first, `#` comments); readable by the Opsbook user only.',
     schema: z.string(),
   },
+  {
+    key: 'smtpUrl',
+    env: 'OPSBOOK_SMTP_URL',
+    default: '',
+    help: 'The SMTP server mail is sent through: `smtp://user:password@host:587` (STARTTLS required) or `smtps://user:password@host:465` (TLS from the start); `smtp://host:25?tls=off` for a local relay. Empty: mail goes to the built-in mailbox.',
+    schema: z.union([
+      z.literal(''),
+      z.string().regex(/^smtps?:\/\/[^/]+/, 'must start with smtp:// or smtps://'),
+    ]),
+    secret: true,
+  },
+  {
+    key: 'smtpFrom',
+    env: 'OPSBOOK_SMTP_FROM',
+    default: 'Opsbook <notifications@opsbook.localhost>',
+    help: 'The From address of the mail Opsbook sends; its domain also ends every Message-ID.',
+    schema: z.string().regex(/@[^@>\s]+>?\s*$/, 'must be an email address, e.g. Opsbook <ops@example.com>'),
+  },
+  {
+    key: 'builtInMailbox',
+    env: 'OPSBOOK_MAILBOX',
+    default: 'auto',
+    help: 'Keep mail in the built-in mailbox (shown in Admin → Mailbox) instead of delivering it: `auto` does so when `OPSBOOK_SMTP_URL` is empty.',
+    schema: z.union([z.literal('auto'), bool]),
+  },
+  {
+    key: 'outboundAllow',
+    env: 'OPSBOOK_OUTBOUND_ALLOW',
+    default: '',
+    help: 'Comma-separated IPs or CIDRs (`127.0.0.1`, `10.1.0.0/16`) that webhooks, Slack and SMS providers may reach although private, loopback or link-local. Everything else of that kind is refused at connect time (SSRF).',
+    schema: z.string().regex(/^[0-9a-fA-F.:/,\s]*$/, 'must list IP addresses or CIDRs separated by commas'),
+  },
+  {
+    key: 'sendTimeoutMs',
+    env: 'OPSBOOK_SEND_TIMEOUT_MS',
+    default: '10000',
+    help: 'The longest one send may take (connect, answer) before it counts as failed and is retried.',
+    schema: int(100, 300_000),
+  },
 ];
 
 /** How a setting's value may appear in an error or a rendering of the configuration. */
@@ -318,6 +365,9 @@ export function loadConfig(env: Env, cwd = '.'): Config {
       | 'loadDemo'
       | 'masterKey'
       | 'masterKeyFile'
+      | 'smtpUrl'
+      | 'builtInMailbox'
+      | 'outboundAllow'
     >),
     publicUrl: (values.publicUrl as string) || `http://localhost:${port}`,
     databaseUrl,
@@ -326,5 +376,11 @@ export function loadConfig(env: Env, cwd = '.'): Config {
     dataDir: resolve(cwd, values.dataDir as string),
     masterKey: (values.masterKey as string) || undefined,
     masterKeyFile: values.masterKeyFile ? resolve(cwd, values.masterKeyFile as string) : undefined,
+    smtpUrl: (values.smtpUrl as string) || undefined,
+    builtInMailbox: values.builtInMailbox === 'auto' ? !values.smtpUrl : (values.builtInMailbox as boolean),
+    outboundAllow: (values.outboundAllow as string)
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
   });
 }

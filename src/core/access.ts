@@ -23,12 +23,15 @@ export const PERMISSIONS = {
   'audit.read': 'Read and verify the audit log.',
   'secrets.reveal': 'Reveal a secret masked out of a record; every reveal is audited.',
   'personal-data.manage': 'Export or erase the personal data of a contact.',
+  'deliveries.read': 'See every message sent, each delivery attempt, and the built-in mailbox.',
+  'notifications.manage':
+    'Set up where notifications go (Slack and webhook destinations, the SMS provider) and retry dead messages.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS | `feature:${string}`;
 
 const READ: readonly Permission[] = ['workspace.read', 'packs.read', 'tasks.read', 'records.read'];
-const AGENT: readonly Permission[] = [...READ, 'events.write'];
+const AGENT: readonly Permission[] = [...READ, 'events.write', 'deliveries.read'];
 const ADMIN: readonly Permission[] = [
   ...AGENT,
   'workspace.manage',
@@ -38,6 +41,7 @@ const ADMIN: readonly Permission[] = [
   'audit.read',
   'secrets.reveal',
   'personal-data.manage',
+  'notifications.manage',
 ];
 
 export interface BuiltInRole {

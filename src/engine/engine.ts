@@ -19,7 +19,7 @@ import { rowsOf } from '../store/database.js';
 import { packVersions } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { readEffects, recordEffect } from './effects.js';
-import { enqueueMessage } from './outbox.js';
+import { enqueueMessage, NOTIFY_CHANNEL } from './outbox.js';
 import { loadSubject, lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
 import { appendTimeline } from './timeline.js';
 import { cancelTimer, scheduleTimer } from './timers.js';
@@ -241,9 +241,11 @@ export class Engine {
       if (!created) continue;
       recorded++;
       if (effect.type === 'notify') {
+        // A notification is one `notify` row; the dispatcher expands it into deliveries (one per person
+        // and transport) when it is due, so channel hours and the people on duty then are what count.
         await enqueueMessage(tx, workspaceId, {
           idempotencyKey: key,
-          channel: effect.channel,
+          channel: NOTIFY_CHANNEL,
           payload: { ...data, subject: subjectKey, type },
           ...(effect.notBeforeMs !== undefined ? { notBefore: new Date(effect.notBeforeMs) } : {}),
         });

@@ -1,13 +1,10 @@
 /**
  * Record first, send after. A decision's messages are inserted in its transaction with an idempotency key;
- * the dispatcher (worker.ts) sends them later and records the result. The message id is derived from the
+ * the dispatcher (dispatcher.ts) sends them later and records the result. The message id is derived from the
  * key, so a retried send carries the same id and receivers can deduplicate.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import type { Database, Tx } from '../store/database.js';
-import { rowsOf } from '../store/database.js';
-import { sqlInstant } from './sql-time.js';
+import type { Tx } from '../store/database.js';
 import { outbox } from '../store/schema.js';
 
 export interface MessageInput {
@@ -17,6 +14,10 @@ export interface MessageInput {
   readonly payload: Record<string, unknown>;
   /** Do not send before this instant. */
   readonly notBefore?: Date;
+  /** A delivery: the notification it was expanded from, and who it is for. */
+  readonly parentId?: string;
+  readonly recipient?: string;
+  readonly critical?: boolean;
 }
 
 export interface OutboxMessage {
@@ -27,7 +28,12 @@ export interface OutboxMessage {
   readonly payload: Record<string, unknown>;
   /** 1 on the first try. */
   readonly attempts: number;
+  /** About the most urgent level: when it cannot be delivered, someone is told. */
+  readonly critical?: boolean;
 }
+
+/** The outbox channel of notifications the engine recorded, before they are expanded into deliveries. */
+export const NOTIFY_CHANNEL = 'notify';
 
 /** The stable id of the message for an effect: `msg_` and 26 base64url characters of its SHA-256. */
 export function messageId(workspaceId: string, idempotencyKey: string): string {
@@ -51,38 +57,11 @@ export async function enqueueMessage(
       channel: input.channel,
       payload: input.payload,
       ...(input.notBefore ? { nextAttemptAt: input.notBefore } : {}),
+      ...(input.parentId ? { parentId: input.parentId } : {}),
+      ...(input.recipient ? { recipient: input.recipient } : {}),
+      ...(input.critical ? { critical: true } : {}),
     })
     .onConflictDoNothing()
     .returning({ id: outbox.id });
   return { id, created: rows.length > 0 };
-}
-
-interface ClaimedMessageRow {
-  id: string;
-  workspace_id: string;
-  idempotency_key: string;
-  channel: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-}
-
-/** Claims up to `limit` pending messages that are due, across workspaces, under a lease. */
-export async function claimDueMessages(
-  database: Database,
-  workerId: string,
-  limit: number,
-  leaseSeconds: number,
-  now: Date | null,
-): Promise<OutboxMessage[]> {
-  const result = await database.db.execute(
-    sql`select * from opsbook_claim_outbox(${workerId}, ${limit}, ${leaseSeconds}, ${sqlInstant(now)})`,
-  );
-  return rowsOf<ClaimedMessageRow>(result).map((r) => ({
-    id: r.id,
-    workspaceId: r.workspace_id,
-    idempotencyKey: r.idempotency_key,
-    channel: r.channel,
-    payload: r.payload,
-    attempts: r.attempts,
-  }));
 }

@@ -1,7 +1,7 @@
 /**
- * The worker loop: claims due timers and pending messages under a heartbeated lease, fires the timers of a
- * claimed batch a workspace chunk at a time, one transaction per chunk, and sends each message outside any
- * transaction, then records the result.
+ * The worker loop: claims due timers under a heartbeated lease and fires the timers of a claimed batch a
+ * workspace chunk at a time, one transaction per chunk. Messages are sent by the dispatcher
+ * (dispatcher.ts), one lane per channel.
  *
  * Guarantees (see ../../../shared/RELIABILITY.md):
  * - a timer's handler effects and the timer's removal commit together, so a fired timer never fires again;
@@ -9,8 +9,7 @@
  *   stepped back between the two hands the timer back instead);
  * - a timer moved, cancelled or re-claimed by someone else after our claim does not fire;
  * - a failing handler undoes only its own work (savepoint) and its timer is retried with back-off;
- * - a worker killed mid-batch holds its rows only until the lease lapses (OPSBOOK_LEASE_SECONDS);
- * - a message is sent at least once; a crash between send and record may repeat it, with the same id.
+ * - a worker killed mid-batch holds its rows only until the lease lapses (OPSBOOK_LEASE_SECONDS).
  *
  * Firing a chunk: one DELETE takes every still-held, still-due row of the chunk, then the handlers run in
  * order in the same transaction, without savepoints. If one throws, the chunk is rolled back and run again
@@ -25,21 +24,19 @@
  *
  * Changes (engine issue): handlers receive a third argument, `{ now }`, the instant they fire at; options
  * `timersPerTransaction`, `concurrency`, `maxErrorBackoffMs` and `systemTime` were added; `pollIntervalMs`
- * is now the longest idle sleep rather than a fixed poll.
+ * is now the longest idle sleep rather than a fixed poll. Issue 6 moved sending to the dispatcher, whose
+ * lanes a slow channel cannot hold up (`senders` and the message options are gone).
  */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { retryDelayMs } from '../core/backoff.js';
 import type { Database, Tx } from '../store/database.js';
 import { rowsOf } from '../store/database.js';
-import { outbox, timers } from '../store/schema.js';
+import { timers } from '../store/schema.js';
 import type { Clock, SystemTime } from './clock.js';
 import { systemTime, watchClockSteps } from './clock.js';
 import { sqlInstant, sqlNow } from './sql-time.js';
 import type { Log } from './log.js';
 import { silentLog } from './log.js';
-import type { OutboxMessage } from './outbox.js';
-import { claimDueMessages } from './outbox.js';
 import type { ClaimedTimer } from './timers.js';
 import { claimDueTimers, watchTimerChanges } from './timers.js';
 
@@ -54,27 +51,10 @@ export interface FireContext {
  * The worker always passes `context` (optional only so handlers can call one another).
  */
 export type TimerHandler = (tx: Tx, timer: ClaimedTimer, context?: FireContext) => Promise<void>;
-export type SendResult =
-  | { readonly ok: true }
-  | {
-      readonly ok: false;
-      readonly error: string;
-      readonly retryable: boolean;
-      readonly retryAfterMs?: number;
-    };
-
-/** Delivers messages of one channel. Must not throw for expected failures; return them. */
-export interface Sender {
-  send(message: OutboxMessage, signal: AbortSignal): Promise<SendResult>;
-}
-
 export type WorkerEvent =
   | { type: 'timer.fired'; kind: string }
   | { type: 'timer.failed'; kind: string }
   | { type: 'timer.lost'; kind: string }
-  | { type: 'message.sent'; channel: string }
-  | { type: 'message.retry'; channel: string }
-  | { type: 'message.dead'; channel: string }
   | { type: 'loop.error' };
 
 export interface WorkerOptions {
@@ -84,7 +64,7 @@ export interface WorkerOptions {
   readonly leaseSeconds: number;
   /** The longest an idle worker sleeps before looking again (a NOTIFY or a due instant may end it sooner). */
   readonly pollIntervalMs: number;
-  /** Most timers (and, separately, messages) claimed at once. */
+  /** Most timers claimed at once. */
   readonly batchSize: number;
   /** Most timers fired in one transaction (default 50; at most 60, see the file comment). */
   readonly timersPerTransaction?: number;
@@ -93,10 +73,6 @@ export interface WorkerOptions {
   /** The longest back-off after the database failed (default 5 s), so a restarted server is used soon. */
   readonly maxErrorBackoffMs?: number;
   readonly timerHandlers?: Readonly<Record<string, TimerHandler>>;
-  readonly senders?: Readonly<Record<string, Sender>>;
-  /** After this many failed sends a message is marked dead. */
-  readonly maxSendAttempts?: number;
-  readonly sendTimeoutMs?: number;
   readonly random?: () => number;
   /** The OS clocks, to notice a stepped wall clock (default: the process's). */
   readonly systemTime?: SystemTime;
@@ -107,7 +83,6 @@ export interface WorkerOptions {
 export interface RunOnceResult {
   /** Timers handled: fired, failed (and put back for a retry), or found moved, cancelled or taken over. */
   readonly timers: number;
-  readonly messages: number;
 }
 
 /** A handler threw while its chunk ran without savepoints: the chunk is rolled back and run again. */
@@ -177,7 +152,7 @@ export class Worker {
   }
 
   /**
-   * Claims and handles one batch of due timers and one of due messages. Each batch is claimed under its
+   * Claims and handles one batch of due timers. Each batch is claimed under its
    * own token: if the batch is cut short (shutdown, a database error), what is left of it is handed back,
    * or, when even that fails, no longer heartbeated, so its leases lapse and any worker retries it.
    */
@@ -191,17 +166,7 @@ export class Worker {
       unfinished = dueTimers.length;
       const handledTimers = await this.fireTimers(dueTimers, token);
       unfinished -= handledTimers;
-      if (this.stopping) return { timers: handledTimers, messages: 0 };
-      const dueMessages = await claimDueMessages(database, token, batchSize, leaseSeconds, clock.now());
-      unfinished += dueMessages.length;
-      let sent = 0;
-      for (const message of dueMessages) {
-        if (this.stopping) break;
-        await this.deliver(message, token);
-        unfinished--;
-        sent++;
-      }
-      return { timers: handledTimers, messages: sent };
+      return { timers: handledTimers };
     } finally {
       this.batchToken = null;
       if (unfinished > 0) await this.release(token);
@@ -379,52 +344,6 @@ export class Worker {
       .onConflictDoNothing();
   }
 
-  private async deliver(message: OutboxMessage, token: string): Promise<void> {
-    const result = await this.send(message);
-    const now = this.options.clock.now();
-    const maxAttempts = this.options.maxSendAttempts ?? 20;
-    let event: WorkerEvent['type'];
-    let fields: PgUpdateSetSource<typeof outbox>;
-    if (result.ok) {
-      event = 'message.sent';
-      fields = { status: 'sent', sentAt: sqlNow(now), lastError: null };
-    } else if (result.retryable && message.attempts < maxAttempts) {
-      const delayMs = result.retryAfterMs ?? retryDelayMs(message.attempts, this.random());
-      event = 'message.retry';
-      fields = {
-        nextAttemptAt: sql`${sqlNow(now)} + make_interval(secs => ${delayMs / 1000})`,
-        lastError: result.error.slice(0, 2000),
-      };
-    } else {
-      event = 'message.dead';
-      fields = { status: 'dead', lastError: result.error.slice(0, 2000) };
-    }
-    await this.options.database.inWorkspace(message.workspaceId, (tx) =>
-      tx
-        .update(outbox)
-        .set({ ...fields, lockedBy: null, lockedUntil: null })
-        .where(and(eq(outbox.id, message.id), eq(outbox.lockedBy, token))),
-    );
-    this.options.observe?.({ type: event, channel: message.channel });
-  }
-
-  private async send(message: OutboxMessage): Promise<SendResult> {
-    const sender = this.options.senders?.[message.channel];
-    // Retryable: during a rolling upgrade an older worker may not know a channel a newer one added.
-    if (!sender)
-      return {
-        ok: false,
-        retryable: true,
-        error: `no sender is configured for channel "${message.channel}"`,
-      };
-    const signal = AbortSignal.timeout(this.options.sendTimeoutMs ?? 30_000);
-    try {
-      return await sender.send(message, signal);
-    } catch (err) {
-      return { ok: false, retryable: true, error: `sender threw: ${(err as Error).message}` };
-    }
-  }
-
   /** Hands back the rows of a batch token, or of every batch when given the worker id. Never throws. */
   private async release(lockToken: string): Promise<void> {
     try {
@@ -484,7 +403,7 @@ export class Worker {
       let idleMs = this.options.pollIntervalMs;
       try {
         const result = await this.runOnce();
-        handled = result.timers + result.messages;
+        handled = result.timers;
         if (handled === 0 && !this.stopping) idleMs = await this.nextWakeMs();
         this.consecutiveFailures = 0;
       } catch (err) {

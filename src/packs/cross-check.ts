@@ -5,7 +5,7 @@
  * automatically can be filled from its trigger (see template-sources.ts).
  * Returns problems with the path of the offending value; the loader turns paths into file:line:column.
  */
-import { Liquid } from 'liquidjs';
+import { analyzeTemplateSource } from '../core/templates.js';
 import type { Pack } from './schema/pack.js';
 import { checkTemplateSources } from './template-sources.js';
 
@@ -32,8 +32,6 @@ type Kind =
   | 'playbook'
   | 'rotation'
   | 'vendorCategory';
-
-const liquid = new Liquid();
 
 /** Every id the pack defines, by kind. */
 function definitions(pack: Pack): Map<Kind, Map<string, Path>> {
@@ -107,6 +105,9 @@ export function referenceKind(
       return section === 'routes' ? 'channel' : null;
     case 'channel':
       return parent === 'send' ? 'channel' : null;
+    case 'fallback':
+      return section === 'channels' ? 'channel' : null;
+    case 'undeliverable':
     case 'category':
       return section === 'vendors' ? 'vendorCategory' : null;
     case 'role':
@@ -238,18 +239,21 @@ function checkTemplates(pack: Pack, w: Walker): void {
         const text = variant[part];
         if (text === undefined) continue;
         const path = ['templates', i, 'locales', locale, part];
-        try {
-          for (const name of liquid.globalVariablesSync(liquid.parse(text))) {
-            if (!declared.has(name)) {
-              w.problems.push({
-                path,
-                message: `uses variable "${name}", which the template does not declare`,
-                hint: 'add it to `variables`',
-              });
-            }
+        // The same locked-down Liquid that delivers (no file reads, no unknown filters, parse limits), so
+        // what validates is what sends.
+        const analysis = analyzeTemplateSource(text);
+        if (!analysis.ok) {
+          w.problems.push({ path, message: `is not valid Liquid: ${analysis.error}` });
+          continue;
+        }
+        for (const name of analysis.variables) {
+          if (!declared.has(name)) {
+            w.problems.push({
+              path,
+              message: `uses variable "${name}", which the template does not declare`,
+              hint: 'add it to `variables`',
+            });
           }
-        } catch (err) {
-          w.problems.push({ path, message: `is not valid Liquid: ${(err as Error).message}` });
         }
       }
     }

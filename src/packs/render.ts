@@ -11,7 +11,15 @@ import { scales, slaPolicies } from './render/levels.js';
 import { contacts, roles, rotations, tiers } from './render/people.js';
 import { checklists, lifecycles, releases } from './render/processes.js';
 import { backups, kpis, monitors, plans, records, vendors } from './render/registers.js';
-import { calendars, channels, escalations, holidaySets, knowledge, routes } from './render/support.js';
+import {
+  calendars,
+  channels,
+  delivery,
+  escalations,
+  holidaySets,
+  knowledge,
+  routes,
+} from './render/support.js';
 import { templates } from './render/templates.js';
 import { PACK_SECTIONS, type Pack, type PackSection } from './schema/pack.js';
 
@@ -31,6 +39,7 @@ const SECTIONS: { readonly [K in PackSection]: SectionRenderer } = {
   routes,
   escalations,
   templates,
+  delivery,
   incidents,
   journeys,
   lifecycles,

@@ -7,7 +7,20 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 export type IdPrefix =
-  'ws' | 'usr' | 'ses' | 'msg' | 'wrk' | 'req' | 'pv' | 'tsk' | 'inv' | 'tok' | 'chl' | 'sec';
+  | 'ws'
+  | 'usr'
+  | 'ses'
+  | 'msg'
+  | 'wrk'
+  | 'req'
+  | 'pv'
+  | 'tsk'
+  | 'inv'
+  | 'tok'
+  | 'chl'
+  | 'sec'
+  | 'dsp'
+  | 'mail';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

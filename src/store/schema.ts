@@ -567,6 +567,25 @@ export const notifications = pgTable(
   ],
 );
 
+/**
+ * Addresses that asked, through a journey message's unsubscribe link (RFC 8058 one-click), to get no more
+ * journey or marketing mail from this workspace. Service messages (incidents, tickets) still go.
+ */
+export const unsubscribes = pgTable(
+  'unsubscribes',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Lower-cased email address. */
+    address: text('address').notNull(),
+    /** The message whose link was used. */
+    messageId: text('message_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.address] })],
+);
+
 /** Mail the built-in mailbox received (embedded mode without SMTP): shown in the web app. */
 export const mailbox = pgTable(
   'mailbox',
@@ -612,6 +631,7 @@ export const schema = {
   destinations,
   messagingProviders,
   notifications,
+  unsubscribes,
   mailbox,
 };
 export type Schema = typeof schema;

@@ -186,12 +186,16 @@ describe.runIf(postgresAvailable)(`opsbook serve on PostgreSQL${postgresSkipReas
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ engine: 'postgres' });
       expect(api.stderr() + worker.stderr()).not.toContain('BYPASSRLS');
-      // The worker process claims work written by others: a message for a channel it does not know is
-      // tried and kept for retry, which shows in its attempts.
+      // The worker process claims work written by others: its dispatcher delivers an in-app message
+      // another process recorded, which shows in its attempts.
       const owner = await openPostgres({ url: db.url, migrate: false });
       const ws = await createWorkspace(owner);
       await owner.inWorkspace(ws, (tx) =>
-        enqueueMessage(tx, ws, { idempotencyKey: 'cli:1', channel: 'pigeon', payload: {} }),
+        enqueueMessage(tx, ws, {
+          idempotencyKey: 'cli:1',
+          channel: 'in-app',
+          payload: { to: '', subject: 'From another process', text: 'Hello' },
+        }),
       );
       let attempts = 0;
       for (let i = 0; i < 100 && attempts === 0; i++) {

@@ -162,14 +162,14 @@ for (const engine of ENGINES) {
       const messages = await database.inWorkspace(ws, (tx) => tx.select().from(outbox));
       const channels = messages
         .filter((m) => m.idempotencyKey.startsWith('incident:I1:'))
-        .map((m) => m.channel)
+        .map((m) => `${m.channel}:${(m.payload as { channel: string }).channel}`)
         .sort();
       expect(channels).toEqual([
-        'alert-email',
-        'alert-phone',
-        'alert-sms',
-        'support-critical',
-        'support-critical',
+        'notify:alert-email',
+        'notify:alert-phone',
+        'notify:alert-sms',
+        'notify:support-critical',
+        'notify:support-critical',
       ]);
     });
   });

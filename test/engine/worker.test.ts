@@ -1,17 +1,16 @@
 /**
  * The worker loop on both engines, with a manual clock: timers fire once when due and their effects commit
  * with their removal; failures back off; a dead worker's lease lapses and another takes over; a heartbeat
- * keeps what a live worker holds; messages are sent after they are recorded, retried, or given up.
+ * keeps what a live worker holds. (Sending messages is the dispatcher's: test/engine/dispatcher.test.ts.)
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, databaseClock } from '../../src/engine/clock.js';
-import { enqueueMessage, type OutboxMessage } from '../../src/engine/outbox.js';
 import { appendTimeline, readTimeline } from '../../src/engine/timeline.js';
 import { scheduleTimer } from '../../src/engine/timers.js';
-import { Worker, type SendResult, type TimerHandler, type WorkerOptions } from '../../src/engine/worker.js';
+import { Worker, type TimerHandler, type WorkerOptions } from '../../src/engine/worker.js';
 import type { Database } from '../../src/store/database.js';
-import { outbox, timers } from '../../src/store/schema.js';
+import { timers } from '../../src/store/schema.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { createWorkspace } from '../support/fixtures.js';
 
@@ -65,7 +64,7 @@ for (const engine of ENGINES) {
     it('fires a timer once, when due, and removes it in the same transaction', async () => {
       await schedule('t:due', 60_000);
       const w = worker('wrk_a');
-      expect(await w.runOnce()).toEqual({ timers: 0, messages: 0 });
+      expect(await w.runOnce()).toEqual({ timers: 0 });
       clock.advance(60_000);
       expect((await w.runOnce()).timers).toBe(1);
       expect((await w.runOnce()).timers).toBe(0);
@@ -205,56 +204,6 @@ for (const engine of ENGINES) {
         { lockedBy: null, attempts: 0 },
       ]);
       await database.inWorkspace(ws, (tx) => tx.delete(timers).where(eq(timers.subject, 't:stop')));
-    });
-
-    it('sends recorded messages, retries retryable failures (honouring Retry-After) and gives up on others', async () => {
-      const outcomes: Record<string, SendResult[]> = {
-        'm:ok': [{ ok: true }],
-        'm:retry': [
-          { ok: false, retryable: true, error: '429 Too Many Requests', retryAfterMs: 120_000 },
-          { ok: true },
-        ],
-        'm:gone': [{ ok: false, retryable: false, error: '410 Gone' }],
-      };
-      const sent: string[] = [];
-      const sender = {
-        async send(message: OutboxMessage) {
-          sent.push(message.idempotencyKey);
-          return outcomes[message.idempotencyKey]!.shift()!;
-        },
-      };
-      await database.inWorkspace(ws, async (tx) => {
-        for (const key of [...Object.keys(outcomes), 'm:nochannel']) {
-          await enqueueMessage(tx, ws, {
-            idempotencyKey: key,
-            channel: key === 'm:nochannel' ? 'pigeon' : 'test',
-            payload: {},
-            notBefore: clock.now(),
-          });
-        }
-      });
-      const w = worker('wrk_d', { senders: { test: sender } });
-      expect((await w.runOnce()).messages).toBe(4);
-      const status = async () =>
-        Object.fromEntries(
-          (await database.inWorkspace(ws, (tx) => tx.select().from(outbox))).map((m) => [
-            m.idempotencyKey,
-            m.status,
-          ]),
-        );
-      expect(await status()).toMatchObject({
-        'm:ok': 'sent',
-        'm:retry': 'pending',
-        'm:gone': 'dead',
-        'm:nochannel': 'pending', // retried: a newer worker may know the channel
-      });
-      clock.advance(119_000); // only the unknown channel's back-off (3.75 s) has passed
-      expect((await w.runOnce()).messages).toBe(1);
-      expect((await status())['m:retry']).toBe('pending');
-      clock.advance(1_000); // Retry-After: 120 s
-      expect((await w.runOnce()).messages).toBe(1);
-      expect((await status())['m:retry']).toBe('sent');
-      expect(sent.sort()).toEqual(['m:gone', 'm:ok', 'm:retry', 'm:retry']);
     });
 
     it('wakes on NOTIFY instead of waiting out its poll interval', async () => {

@@ -33,6 +33,7 @@ const ITEMS: { readonly [K in PackSection]: (pack: Pack) => string[] } = {
   tiers: (p) => (p.tiers ?? []).flatMap((t) => [t.label, ...t.responsibilities]),
   channels: (p) => labels(p.channels),
   routes: (p) => labels(p.routes),
+  delivery: (p) => (p.delivery?.undeliverable?.length ? ['cannot be delivered'] : []),
   escalations: (p) => labels(p.escalations),
   templates: (p) =>
     (p.templates ?? []).flatMap((t) => [
@@ -90,6 +91,7 @@ const HEADINGS: { readonly [K in PackSection]: (pack: Pack) => string } = {
   roles: () => '## Roles',
   contacts: () => '## Contacts',
   rotations: () => '## On-call rotations',
+  delivery: () => '## When a message cannot be delivered',
   calendars: () => '## Hours',
   holidaySets: (p) => `## Holidays: ${p.holidaySets?.[0]?.label}`,
   scales: (p) => `## ${p.scales?.[0]?.label}`,

@@ -5,15 +5,16 @@
  * (role), B's data is unchanged afterwards, and the roles that should have access do get past the check.
  * A route added without a case here fails the test.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLES, TOKEN_SCOPES, type Permission, type TokenScope } from '../../src/core/access.js';
 import type { AccessRule } from '../../src/api/session.js';
 import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { hashPassword } from '../../src/modules/admin/passwords.js';
+import { enqueueMessage, messageId } from '../../src/engine/outbox.js';
 import { newId } from '../../src/shared/ids.js';
-import { memberships, users } from '../../src/store/schema.js';
+import { memberships, outbox, users } from '../../src/store/schema.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
@@ -26,9 +27,21 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/sms/verify',
   'GET /api/v1/invitations/:token',
   'GET /api/openapi.json',
+  // Signed by the SMS provider with the workspace's auth token (X-Twilio-Signature); answers 401 otherwise.
+  'POST /api/v1/hooks/twilio/:workspaceId/status',
+  // Acts only with the random token stored on the message the link was in; 404 otherwise.
+  'GET /api/v1/unsubscribe/:workspaceId/:messageId',
+  'POST /api/v1/unsubscribe/:workspaceId/:messageId',
 ]);
 
 const LEAVE = '/api/v1/workspaces/:workspaceId/membership';
+
+/** A person's own in-app notifications: API tokens act for no person, so they are refused these. */
+const PERSON_ONLY = new Set([
+  'GET /api/v1/workspaces/:workspaceId/notifications',
+  'POST /api/v1/workspaces/:workspaceId/notifications/read',
+  'GET /api/v1/workspaces/:workspaceId/notifications/stream',
+]);
 
 /** Bodies for the workspace routes that take one: valid, so a permitted caller gets past validation. */
 const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
@@ -50,6 +63,23 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'POST /api/v1/workspaces/:workspaceId/tokens': () => ({ name: 'isolation', scope: 'read' }),
   'PUT /api/v1/workspaces/:workspaceId/settings': () => ({ requireMfa: false }),
   'POST /api/v1/workspaces/:workspaceId/personal-data/erase': () => ({ email: 'nobody-at-all@example.com' }),
+  'POST /api/v1/workspaces/:workspaceId/notifications/read': () => ({ all: true }),
+  // A literal public address: checked (not contacted) when saved.
+  'PUT /api/v1/workspaces/:workspaceId/destinations/:destinationId': () => ({
+    kind: 'webhook',
+    url: 'https://8.8.8.8/opsbook-isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/destinations/:destinationId/secret': () => ({ action: 'rotate' }),
+  'PUT /api/v1/workspaces/:workspaceId/messaging-provider': () => ({
+    baseUrl: 'https://8.8.8.8',
+    accountSid: 'AC-isolation',
+    authToken: 'isolation-token',
+    smsFrom: '+14155550100',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/deliveries/:messageId/retry': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/templates/:templateId/preview': () => ({}),
+  'POST /api/v1/hooks/twilio/:workspaceId/status': () => ({ MessageSid: 'SM1', MessageStatus: 'delivered' }),
+  'POST /api/v1/unsubscribe/:workspaceId/:messageId': () => ({ 'List-Unsubscribe': 'One-Click' }),
 };
 
 interface Target {
@@ -172,6 +202,34 @@ for (const engine of ENGINES) {
               });
               return r.json<{ masked: { secretId: string }[] }>().masked[0]!.secretId;
             }
+            case 'messageId': {
+              // A dead message, so the retry route has something to retry.
+              const key = `iso:${Math.random().toString(36).slice(2)}`;
+              await database.inWorkspace(workspaceId, async (tx) => {
+                await enqueueMessage(tx, workspaceId, {
+                  idempotencyKey: key,
+                  channel: 'pigeon',
+                  payload: {},
+                });
+                await tx.update(outbox).set({ status: 'dead' }).where(eq(outbox.idempotencyKey, key));
+              });
+              return messageId(workspaceId, key);
+            }
+            case 'destinationId': {
+              const id = `iso-${Math.random().toString(36).slice(2, 8)}`;
+              const r = await app.inject({
+                method: 'PUT',
+                url: `/api/v1/workspaces/${workspaceId}/destinations/${id}`,
+                headers: asSession(ownerSession),
+                payload: BODIES['PUT /api/v1/workspaces/:workspaceId/destinations/:destinationId']!(
+                  new Set(),
+                ) as object,
+              });
+              expect(r.statusCode, r.body).toBe(200);
+              return id;
+            }
+            case 'templateId':
+              return 'incident-acknowledgment';
             default:
               throw new Error(`no isolation value for :${param}: add one to fresh() in ${import.meta.url}`);
           }
@@ -181,7 +239,18 @@ for (const engine of ENGINES) {
       // B's ids are made once, before the snapshot: attacks on them must change nothing.
       const made = target(idB, ownerB);
       const bIds = new Map<string, string>();
-      for (const param of ['workspaceId', 'packId', 'key', 'userId', 'invitationId', 'tokenId', 'secretId']) {
+      for (const param of [
+        'workspaceId',
+        'packId',
+        'key',
+        'userId',
+        'invitationId',
+        'tokenId',
+        'secretId',
+        'messageId',
+        'destinationId',
+        'templateId',
+      ]) {
         bIds.set(param, await made.fresh(param));
       }
       b = {
@@ -241,8 +310,19 @@ for (const engine of ENGINES) {
       }
       const body = BODIES[`${method} ${url}`];
       const options: InjectOptions = { method: method, url: path, headers };
-      if (body) options.payload = body(has) as object;
-      return app.inject(options);
+      const payload = body?.(has);
+      if (payload !== undefined) options.payload = payload as object;
+      if (!url.endsWith('/stream')) return app.inject(options);
+      // A live event stream never ends: read its answer's head, and its body only when refused.
+      const res = (await app.inject({ ...options, payloadAsStream: true } as InjectOptions)) as unknown as {
+        statusCode: number;
+        stream(): NodeJS.ReadableStream & { destroy(): void };
+      };
+      const stream = res.stream();
+      let text = '';
+      if (res.statusCode === 200) stream.destroy();
+      else for await (const chunk of stream) text += String(chunk);
+      return { statusCode: res.statusCode, body: text, json: <T>() => JSON.parse(text) as T };
     }
 
     it('lists every route of the OpenAPI document with an access rule and a case', async () => {
@@ -325,7 +405,8 @@ for (const engine of ENGINES) {
           ),
         ];
         for (const [who, headers, has] of callers) {
-          const allowed = perms.some((p) => has.has(p));
+          const personOnly = PERSON_ONLY.has(`${r.method} ${r.url}`) && who.endsWith(' token');
+          const allowed = perms.some((p) => has.has(p)) && !personOnly;
           const res = await call(r.method, r.url, a, headers, has);
           tried++;
           const refused = res.statusCode === 403 && res.json<{ code: string }>().code === 'OPS_FORBIDDEN';

@@ -122,6 +122,7 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'tasks',
         'timeline_events',
         'timers',
+        'unsubscribes',
         'workspaces',
       ]);
       const missing = tables.filter((t) => !t.relrowsecurity || !t.relforcerowsecurity).map((t) => t.relname);

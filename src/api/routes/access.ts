@@ -548,6 +548,7 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
             messages: z.number(),
             secrets: z.number(),
             invitations: z.number(),
+            mail: z.number(),
           }),
         },
       },

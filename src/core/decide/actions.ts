@@ -1,18 +1,32 @@
 /**
  * What a pack's actions and routes become: effects. A notification names its channel and honours the
- * channel's hours: a message for a closed channel carries `notBeforeMs` and waits (the dispatcher sends it
- * then), as ShopSmart's "WhatsApp 09:00-21:00" asks.
+ * channel's hours: a message for a closed channel goes on the channel's `fallback` when the pack names an
+ * open one, else carries `notBeforeMs` and waits (the dispatcher sends it then), as ShopSmart's
+ * "WhatsApp 09:00-21:00" asks.
  */
 import type { Frozen } from '../../packs/compile.js';
 import type { Action } from '../../packs/schema/actions.js';
 import type { Ctx } from './context.js';
 
-/** Where a message for `channelId` may go out: now, or when the channel's calendar next opens. */
-function notBefore(ctx: Ctx, channelId: string): { notBeforeMs?: number } {
+/**
+ * Where and when a message for `channelId` goes out: now on it when open; when closed, now on its
+ * `fallback` channel if the pack names one that is open (followed in turn, at most 5 hops), else on the
+ * channel when its calendar next opens.
+ */
+function placement(ctx: Ctx, channelId: string): { channel: string; notBeforeMs?: number } {
+  let candidate = channelId;
+  for (let hop = 0; hop < 5; hop++) {
+    const def = ctx.ep.policy.channels[candidate];
+    const open = def?.calendar ? ctx.ep.calendar(def.calendar).nextOpen(ctx.nowMs) : ctx.nowMs;
+    if (open <= ctx.nowMs) return { channel: candidate };
+    if (!def?.fallback || def.fallback === channelId) break;
+    candidate = def.fallback;
+  }
   const calendarId = ctx.ep.policy.channels[channelId]?.calendar;
-  if (!calendarId) return {};
-  const open = ctx.ep.calendar(calendarId).nextOpen(ctx.nowMs);
-  return open > ctx.nowMs && Number.isFinite(open) ? { notBeforeMs: open } : {};
+  const open = calendarId ? ctx.ep.calendar(calendarId).nextOpen(ctx.nowMs) : ctx.nowMs;
+  return open > ctx.nowMs && Number.isFinite(open)
+    ? { channel: channelId, notBeforeMs: open }
+    : { channel: channelId };
 }
 
 /** The default channel of a template: the first channel of the pack of the template's kind and audience. */
@@ -38,10 +52,9 @@ export function notifyRoutes(ctx: Ctx, scaleId: string, level: string, why: stri
       ctx.emit(`${why}:route:${route.id}:${channel}`, {
         type: 'notify',
         route: route.id,
-        channel,
         to: route.recipients ?? [],
         level,
-        ...notBefore(ctx, channel),
+        ...placement(ctx, channel),
       });
     }
   }
@@ -55,11 +68,10 @@ export function runAction(ctx: Ctx, action: Frozen<Action>, rule: string, index:
     const channel = action.channel ?? named ?? channelForTemplate(ctx, action.send);
     ctx.emit(key, {
       type: 'notify',
-      channel,
       template: action.send,
       to: [action.to ?? 'customer:'],
       rule,
-      ...notBefore(ctx, channel),
+      ...placement(ctx, channel),
     });
   } else if ('notify' in action) {
     const { route, to, template } = action.notify;
@@ -71,12 +83,11 @@ export function runAction(ctx: Ctx, action: Frozen<Action>, rule: string, index:
     channels.forEach((channel) =>
       ctx.emit(`${key}:${channel}`, {
         type: 'notify',
-        channel,
         ...(route ? { route } : {}),
         ...(template ? { template } : {}),
         to: to ? [to] : (routeDef?.recipients ?? []),
         rule,
-        ...notBefore(ctx, channel),
+        ...placement(ctx, channel),
       }),
     );
   } else if ('task' in action) {
@@ -101,12 +112,11 @@ export function runAction(ctx: Ctx, action: Frozen<Action>, rule: string, index:
     const channel = channelForTemplate(ctx, action.survey.template);
     ctx.emit(key, {
       type: 'notify',
-      channel,
       template: action.survey.template,
       survey: action.survey.id,
       to: ['customer:'],
       rule,
-      ...notBefore(ctx, channel),
+      ...placement(ctx, channel),
     });
   } else if ('escalate' in action) {
     ctx.emit(key, {

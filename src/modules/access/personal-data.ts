@@ -130,6 +130,7 @@ export async function erasePersonalData(
   messages: number;
   secrets: number;
   invitations: number;
+  mail: number;
 }> {
   const list = needles(query);
   const regex = pattern(list);
@@ -173,7 +174,17 @@ export async function erasePersonalData(
               and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
       ),
     );
-    const counts = { records, history, effects, messages, secrets, invitations };
+    // Mail kept by the built-in mailbox, and delivery errors that named the address (a refused recipient).
+    const mail = count(
+      await tx.execute(
+        sql`delete from mailbox where workspace_id = ${workspaceId}
+              and (to_addresses::text ~* ${regex} or from_address ~* ${regex} or text ~* ${regex} or subject ~* ${regex})`,
+      ),
+    );
+    await tx.execute(
+      sql`update delivery_attempts set error = '[erased]' where workspace_id = ${workspaceId} and error ~* ${regex}`,
+    );
+    const counts = { records, history, effects, messages, secrets, invitations, mail };
     await appendAudit(tx, now, {
       actor,
       action: 'personal-data.erased',

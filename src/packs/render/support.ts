@@ -59,7 +59,8 @@ export function channels({ pack, target }: RenderContext): string[] {
         c.label,
         c.kind,
         c.audience,
-        hoursOf(pack, c.calendar),
+        hoursOf(pack, c.calendar) +
+          (c.fallback ? `; when closed: ${labelOf(pack.channels, c.fallback)}` : ''),
         !c.responseGoal
           ? ''
           : 'bot' in c.responseGoal
@@ -86,6 +87,14 @@ export function routes({ pack }: RenderContext): string[] {
         (r.recipients ?? []).map(describeRecipient).join(', '),
       ]),
     ),
+  ]);
+}
+
+export function delivery({ pack }: RenderContext): string[] {
+  const to = pack.delivery?.undeliverable;
+  if (!to?.length) return [];
+  return section('When a message cannot be delivered', [
+    `If a message about the most urgent level cannot be delivered after its retries, or a webhook endpoint gives up or answers 410 Gone, ${to.map(describeRecipient).join(', ')} ${to.length === 1 ? 'is' : 'are'} told in the app and by email.`,
   ]);
 }
 

@@ -10,7 +10,7 @@ import { Journey } from './journeys.js';
 import { Lifecycle } from './lifecycles.js';
 import { Backups, Checklist, Kpi, Monitors, Plan, RecordKind, Releases, Vendors } from './operations.js';
 import { Contact, Role, Rotation, Tier } from './people.js';
-import { Channel, Escalation, KnowledgeItem, Route, Scale, SlaPolicy } from './support.js';
+import { Channel, Delivery, Escalation, KnowledgeItem, Route, Scale, SlaPolicy } from './support.js';
 import { Template } from './templates.js';
 
 /** The sections a pack may define, in the order the rendered SOP presents them. */
@@ -27,6 +27,7 @@ export const PACK_SECTIONS = {
   routes: z.array(Route).describe('Which channels and people a level notifies.'),
   escalations: z.array(Escalation).describe('Time-based, event-based and manual escalation rules.'),
   templates: z.array(Template).describe('Messages per channel and locale.'),
+  delivery: Delivery.describe('What happens when a message cannot be delivered.'),
   incidents: Incidents,
   journeys: z.array(Journey).describe('Customer journeys (onboarding, trial, dunning).'),
   lifecycles: z.array(Lifecycle).describe('State machines of tracked records.'),

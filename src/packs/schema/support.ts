@@ -77,12 +77,29 @@ export const Channel = z.strictObject({
   kind: z.enum(CHANNEL_KINDS),
   audience: z.enum(['customer', 'internal']),
   calendar: Ref('a calendar').optional().describe('When the channel is staffed; omitted means always.'),
+  fallback: Ref('a channel')
+    .optional()
+    .describe(
+      'When a notification finds this channel closed (outside its calendar), send it on this channel now instead of waiting for the channel to open.',
+    ),
   responseGoal: z
     .union([Target, z.strictObject({ bot: Target, human: Target })])
     .optional()
     .describe('How fast this channel answers; `{ bot, human }` when a bot answers first.'),
   address: Text.optional().describe('An email address, a Slack channel (`#support-critical`), a number.'),
   purpose: Text.optional(),
+  quote: Quote.optional(),
+  facts: Facts.optional(),
+});
+
+export const Delivery = z.strictObject({
+  undeliverable: z
+    .array(Recipient)
+    .min(1)
+    .optional()
+    .describe(
+      'Who is told (in the app and by email) when a message about the most urgent level cannot be delivered, a webhook endpoint gives up, or one answers 410 Gone. Default: the workspace owners and admins.',
+    ),
   quote: Quote.optional(),
   facts: Facts.optional(),
 });

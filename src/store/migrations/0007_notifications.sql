@@ -64,6 +64,14 @@ CREATE TABLE "notifications" (
 	"read_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "unsubscribes" (
+	"workspace_id" text NOT NULL,
+	"address" text NOT NULL,
+	"message_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "unsubscribes_workspace_id_address_pk" PRIMARY KEY("workspace_id","address")
+);
+--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "parent_id" text;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "recipient" text;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "provider_id" text;--> statement-breakpoint
@@ -76,6 +84,7 @@ ALTER TABLE "destinations" ADD CONSTRAINT "destinations_workspace_id_workspaces_
 ALTER TABLE "mailbox" ADD CONSTRAINT "mailbox_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messaging_providers" ADD CONSTRAINT "messaging_providers_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "unsubscribes" ADD CONSTRAINT "unsubscribes_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "delivery_attempts_message" ON "delivery_attempts" USING btree ("workspace_id","message_id");--> statement-breakpoint
 CREATE INDEX "mailbox_received" ON "mailbox" USING btree ("workspace_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_message" ON "notifications" USING btree ("workspace_id","message_id");--> statement-breakpoint
@@ -87,11 +96,21 @@ CREATE INDEX "outbox_provider_id" ON "outbox" USING btree ("provider_id") WHERE 
 -- The attempt log is evidence: the app may add to it, never change it.
 GRANT SELECT, INSERT ON delivery_attempts TO opsbook_app;
 --> statement-breakpoint
+-- Except personal-data erasure, which blanks an error that named an erased address.
+GRANT UPDATE (error) ON delivery_attempts TO opsbook_app;
+--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON destinations, messaging_providers TO opsbook_app;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON notifications TO opsbook_app;
 --> statement-breakpoint
-GRANT SELECT, INSERT, DELETE ON mailbox TO opsbook_app;
+GRANT SELECT, INSERT, DELETE ON mailbox, unsubscribes TO opsbook_app;
+--> statement-breakpoint
+ALTER TABLE unsubscribes ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE unsubscribes FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY unsubscribes_tenant ON unsubscribes
+  USING (workspace_id = opsbook_workspace()) WITH CHECK (workspace_id = opsbook_workspace());
 --> statement-breakpoint
 ALTER TABLE delivery_attempts ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
@@ -156,10 +175,22 @@ GRANT EXECUTE ON FUNCTION opsbook_claim_channel(text, text, integer, integer, ti
 --> statement-breakpoint
 -- Milliseconds until one channel's earliest message can be claimed (its lane's idle sleep), at most p_cap_ms.
 CREATE FUNCTION opsbook_channel_wake_ms(p_channel text, p_now timestamptz, p_cap_ms integer)
-RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT coalesce(least(p_cap_ms, greatest(0, ceil(extract(epoch FROM (min(greatest(next_attempt_at, coalesce(locked_until, next_attempt_at))) - coalesce(p_now, statement_timestamp()))) * 1000)))::integer, p_cap_ms)
-    FROM outbox WHERE status = 'pending' AND channel = p_channel;
-$$;
+RETURNS integer LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  n timestamptz := coalesce(p_now, clock_timestamp());
+  next_at timestamptz := n + make_interval(secs => p_cap_ms / 1000.0);
+  t timestamptz;
+BEGIN
+  SELECT next_attempt_at INTO t FROM outbox
+   WHERE status = 'pending' AND channel = p_channel AND (locked_until IS NULL OR locked_until <= n)
+   ORDER BY next_attempt_at LIMIT 1;
+  IF t IS NOT NULL AND t <= n THEN RETURN 0; END IF;
+  IF t IS NOT NULL THEN next_at := least(next_at, t); END IF;
+  SELECT min(locked_until) INTO t FROM outbox
+   WHERE status = 'pending' AND channel = p_channel AND next_attempt_at <= n AND locked_until > n;
+  IF t IS NOT NULL THEN next_at := least(next_at, t); END IF;
+  RETURN greatest(0, ceil(extract(epoch FROM next_at - n) * 1000))::integer;
+END $$;
 --> statement-breakpoint
 ALTER FUNCTION opsbook_channel_wake_ms(text, timestamptz, integer) OWNER TO opsbook_system;
 --> statement-breakpoint
@@ -176,3 +207,23 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER notifications_push AFTER INSERT ON notifications
   FOR EACH ROW EXECUTE FUNCTION opsbook_notification_pushed();
+
+--> statement-breakpoint
+-- The timer worker no longer sends messages (the dispatcher's lanes do), so it wakes for timers only: a
+-- message due on a channel nobody serves must not keep it spinning.
+CREATE OR REPLACE FUNCTION opsbook_next_wake_ms(p_now timestamptz, p_cap_ms integer)
+RETURNS integer LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  n timestamptz := coalesce(p_now, clock_timestamp());
+  next_at timestamptz := n + make_interval(secs => p_cap_ms / 1000.0);
+  t timestamptz;
+BEGIN
+  SELECT run_at INTO t FROM timers
+   WHERE locked_until IS NULL OR locked_until <= n
+   ORDER BY run_at LIMIT 1;
+  IF t IS NOT NULL AND t <= n THEN RETURN 0; END IF;
+  IF t IS NOT NULL THEN next_at := least(next_at, t); END IF;
+  SELECT min(locked_until) INTO t FROM timers WHERE run_at <= n AND locked_until > n;
+  IF t IS NOT NULL THEN next_at := least(next_at, t); END IF;
+  RETURN greatest(0, ceil(extract(epoch FROM next_at - n) * 1000))::integer;
+END $$;

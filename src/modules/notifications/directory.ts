@@ -1,0 +1,67 @@
+/**
+ * What routing reads from the record: the pack version that governs a subject, and the workspace's people
+ * with the addresses and preferences channels need.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Fields } from '../../core/decide/types.js';
+import type { Directory } from '../../core/notify/recipients.js';
+import { compilePack, type Policy } from '../../packs/compile.js';
+import type { Pack } from '../../packs/schema/pack.js';
+import type { Tx } from '../../store/database.js';
+import { memberships, packVersions, users } from '../../store/schema.js';
+
+const policies = new Map<string, Policy>();
+
+/** The pack version that governs `subject` (the workspace's active one for a subject never recorded). */
+export async function governingPolicy(
+  tx: Tx,
+  workspaceId: string,
+  hash: string | null,
+): Promise<Policy | null> {
+  if (hash && policies.has(hash)) return policies.get(hash)!;
+  const rows = await tx
+    .select({ document: packVersions.document, hash: packVersions.hash })
+    .from(packVersions)
+    .where(
+      and(
+        eq(packVersions.workspaceId, workspaceId),
+        hash ? eq(packVersions.hash, hash) : eq(packVersions.active, true),
+      ),
+    )
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  const cached = policies.get(row.hash);
+  if (cached) return cached;
+  const policy = compilePack(row.document as Pack, row.hash);
+  policies.set(row.hash, policy);
+  return policy;
+}
+
+export async function directoryOf(
+  tx: Tx,
+  workspaceId: string,
+  policy: Policy,
+  fields: Fields,
+): Promise<Directory> {
+  const members = await tx
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      phone: users.phone,
+      role: memberships.role,
+      locale: users.locale,
+      quietHours: users.quietHours,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.workspaceId, workspaceId));
+  return {
+    members: members.map((m) => ({ ...m, quietHours: m.quietHours ?? null })),
+    contacts: policy.pack.contacts ?? [],
+    tiers: policy.pack.tiers ?? [],
+    rotations: policy.pack.rotations ?? [],
+    fields,
+  };
+}
