@@ -1,6 +1,7 @@
 /** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
 import { benchAuth } from './auth.js';
 import { benchCalendar } from './calendar.js';
+import { benchDelivery } from './delivery.js';
 import { benchHttp } from './http.js';
 import { benchPacks } from './packs.js';
 import { benchSimulate } from './simulate.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   calendar: benchCalendar,
   timers: benchTimers,
   auth: benchAuth,
+  delivery: benchDelivery,
 };
 
 const names = process.argv.slice(2);

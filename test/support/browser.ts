@@ -3,7 +3,9 @@
  * port, and headless Chromium at /usr/bin/chromium. Without Chromium the suites skip, unless
  * OPSBOOK_TEST_REQUIRE_CHROMIUM=1 (CI) makes that an error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { pino } from 'pino';
@@ -11,7 +13,8 @@ import { buildApp } from '../../src/api/app.js';
 import { createMetrics } from '../../src/api/metrics.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemo } from '../../src/modules/admin/demo.js';
-import { WEB_ROOT } from '../../src/shared/paths.js';
+import type { KeyService } from '../../src/security/keys.js';
+import { PACKAGE_ROOT, WEB_ROOT } from '../../src/shared/paths.js';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { describe } from 'vitest';
@@ -32,8 +35,41 @@ export const describeInBrowser = (name: string, suite: () => void) =>
 /** The machine is slow and shared: every wait is generous. */
 export const WAIT = 30_000;
 
+/** A build takes a minute or two on this machine; a lock older than this was left by a killed run. */
+const BUILD_LOCK_STALE_MS = 10 * 60_000;
+
+/**
+ * ensureBuilt under a lock: vitest runs the browser suites in parallel processes, and two Vite builds into
+ * web/dist at once would empty it under a server that is already serving it. The first builds; the others
+ * wait, then find the build fresh.
+ */
+async function ensureBuiltOnce(): Promise<void> {
+  const lock = join(PACKAGE_ROOT, 'node_modules/.cache/opsbook-build.lock');
+  mkdirSync(join(lock, '..'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const heldMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (heldMs > BUILD_LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else await sleep(250);
+    }
+  }
+  try {
+    await ensureBuilt({ web: true });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export interface BrowserApp {
   readonly baseUrl: string;
+  /** The server's database, for what a test stores or runs beside the web app (the delivery dispatcher). */
+  readonly database: Database;
+  /** The key service the server seals and opens secrets with. */
+  readonly keys: KeyService;
   /** A new browser (own cookies) whose script errors and CSP violations are collected in `problems`. */
   openPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
   close(): Promise<void>;
@@ -41,7 +77,7 @@ export interface BrowserApp {
 
 /** Starts the server (with the demo loaded when `demo`) and Chromium; close() stops both. */
 export async function startBrowserApp(options: { demo?: boolean } = {}): Promise<BrowserApp> {
-  await ensureBuilt({ web: true });
+  await ensureBuiltOnce();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
   let database: Database | undefined;
   let app: FastifyInstance | undefined;
@@ -52,12 +88,14 @@ export async function startBrowserApp(options: { demo?: boolean } = {}): Promise
     await database?.close();
   };
   try {
-    database = await openPglite();
-    if (options.demo) await loadDemo(database, new Date());
+    const opened = await openPglite();
+    database = opened;
+    if (options.demo) await loadDemo(opened, new Date());
+    const keys = testKeyService(opened);
     app = await buildApp({
       config,
-      database,
-      keys: testKeyService(database),
+      database: opened,
+      keys,
       metrics: createMetrics(),
       logger: pino({ level: 'silent' }),
       webRoot: WEB_ROOT,
@@ -83,6 +121,8 @@ export async function startBrowserApp(options: { demo?: boolean } = {}): Promise
     browser = started;
     return {
       baseUrl,
+      database: opened,
+      keys,
       async openPage() {
         const context = await started.newContext({ viewport: { width: 1280, height: 800 } });
         const page = await context.newPage();

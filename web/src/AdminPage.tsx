@@ -1,14 +1,19 @@
 /**
- * Admin of the current workspace: its facts and security settings, members, invitations, API tokens and
- * the audit log.
+ * Admin of the current workspace: its facts and security settings, members, invitations, API tokens, the
+ * audit log, and notifications: the delivery log, where messages go, the built-in mailbox and template
+ * previews.
  * Each tab shows only to roles with its permission; within a tab, controls the role cannot use are hidden.
  */
 import type { Workspace } from './api';
 import { AdminWorkspace } from './AdminWorkspace';
 import { AuditPage } from './AuditPage';
 import { Tabs } from './controls';
+import { DeliveriesPage } from './DeliveriesPage';
+import { DestinationsPage } from './DestinationsPage';
 import { InvitationsPage } from './InvitationsPage';
+import { MailboxPage } from './MailboxPage';
 import { MembersPage } from './MembersPage';
+import { TemplatesTab } from './NotificationTemplatePreview';
 import type { ReadyAccess } from './permissions';
 import { TokensPage } from './TokensPage';
 
@@ -18,6 +23,11 @@ const TABS = [
   { path: '/admin/invitations', name: 'Invitations', permission: 'members.manage' },
   { path: '/admin/tokens', name: 'API tokens', permission: 'tokens.manage' },
   { path: '/admin/audit', name: 'Audit log', permission: 'audit.read' },
+  { path: '/admin/deliveries', name: 'Deliveries', permission: 'deliveries.read' },
+  { path: '/admin/notifications', name: 'Notifications', permission: 'notifications.manage' },
+  { path: '/admin/mailbox', name: 'Mailbox', permission: 'deliveries.read' },
+  // The server lets anyone who reads packs preview; here it sits with the notification settings.
+  { path: '/admin/templates', name: 'Templates', permission: 'notifications.manage' },
 ] as const;
 
 type TabPath = (typeof TABS)[number]['path'];
@@ -61,5 +71,13 @@ function Tab({ path, workspace, access }: Props & { readonly path: TabPath }) {
       return <TokensPage workspace={workspace} />;
     case '/admin/audit':
       return <AuditPage workspace={workspace} />;
+    case '/admin/deliveries':
+      return <DeliveriesPage workspace={workspace} access={access} />;
+    case '/admin/notifications':
+      return <DestinationsPage workspace={workspace} />;
+    case '/admin/mailbox':
+      return <MailboxPage workspace={workspace} />;
+    case '/admin/templates':
+      return <TemplatesTab workspace={workspace} />;
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The SOP packs the current workspace runs: each pack's rendered document (the SOP people read), its
- * document control and its version history with content hashes.
+ * document control and its version history with content hashes; under the active pack, a preview of its
+ * message templates.
  */
 import { useEffect, useState } from 'react';
 import { api, describeError, type PackDocument, type PackVersion, type Workspace } from './api';
+import { TemplatesTab } from './NotificationTemplatePreview';
 
 interface Props {
   readonly workspace: Workspace;
@@ -71,7 +73,11 @@ export function PacksPage({ workspace }: Props) {
           </button>
         ))}
       </nav>
-      {document && <PackView doc={document} workspaceId={workspace.id} />}
+      {/* One grid cell beside the list: the document, then (for the active pack) its template preview. */}
+      <div className="pack-main">
+        {document && <PackView doc={document} workspaceId={workspace.id} />}
+        {document?.active && <TemplatesTab workspace={workspace} />}
+      </div>
     </div>
   );
 }

@@ -1,10 +1,14 @@
-/** One's own security settings: the authenticator app, the phone for SMS sign-in, and the password. */
+/**
+ * One's own security settings: the authenticator app, the phone for SMS sign-in, and the password; and
+ * one's notification settings (language, quiet hours).
+ */
 import { type FormEvent, useState } from 'react';
 import { accountApi } from './account-api';
 import { fieldError } from './api';
 import { TextField } from './AuthCard';
 import { ErrorNotice } from './controls';
 import { useHeadingFocus } from './heading';
+import { NotificationSettings } from './NotificationSettings';
 import { useAction, useSession } from './session';
 import { TotpSettings } from './TotpSettings';
 
@@ -20,6 +24,7 @@ export function SecurityPage() {
       <TotpSettings />
       <PhoneSettings />
       <PasswordSettings />
+      <NotificationSettings />
     </>
   );
 }

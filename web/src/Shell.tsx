@@ -1,12 +1,15 @@
 /**
- * The signed-in frame: header with workspace switcher and sign-out, the navigation (only the areas the
- * person's role can use, and their own account), and the current page.
+ * The signed-in frame: header with workspace switcher, the notification bell and sign-out, the navigation
+ * (only the areas the person's role can use, and their own account), and the current page. The workspace's
+ * home page (its first area) ends with the dashboard feed.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError, type Me, sessionEnded } from './api';
 import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
 import { AppLink } from './controls';
 import { Logo, NavIcon } from './icons';
+import { NotificationBell } from './NotificationBell';
+import { NotificationFeed } from './NotificationFeed';
 import { Page } from './Page';
 import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
 import { navigate } from './router';
@@ -27,6 +30,7 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
 
   // A role without the inbox (e.g. a pack's customer role) starts at the first area it can use.
   const start = access.kind === 'ready' ? AREAS.find((a) => can(access, a.permission))?.path : undefined;
+  const notified = workspace !== null && can(access, 'workspace.read') ? workspace : null;
   useEffect(() => {
     if (path === DEFAULT_PATH && start && start !== DEFAULT_PATH) navigate(start, { replace: true });
   }, [path, start]);
@@ -87,6 +91,13 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
             </select>
           </div>
           <div className="account">
+            {notified && (
+              <NotificationBell
+                key={notified.id}
+                workspace={notified}
+                canOpenRecords={can(access, 'records.read')}
+              />
+            )}
             <span className="account-name" title={me.user.email}>
               {me.user.name}
             </span>
@@ -104,6 +115,7 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
               </div>
             )}
             <Page path={path} me={me} workspace={workspace} access={access} />
+            {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}
           </main>
         </div>
       </div>
