@@ -41,6 +41,8 @@ export interface Config {
   /** `smtp://user:pass@host:587` or `smtps://…:465`; undefined: no SMTP server (the built-in mailbox). */
   readonly smtpUrl: string | undefined;
   readonly smtpFrom: string;
+  /** SMTP connections kept open and used at once. */
+  readonly smtpPoolSize: number;
   /** Keep mail in the built-in mailbox (an SMTP server inside the process) instead of sending it. */
   readonly builtInMailbox: boolean;
   /** Addresses (IPs, CIDRs) outbound webhooks and providers may reach although private or loopback. */
@@ -250,6 +252,13 @@ export const SETTINGS: readonly Setting[] = [
     default: 'Opsbook <notifications@opsbook.localhost>',
     help: 'The From address of the mail Opsbook sends; its domain also ends every Message-ID.',
     schema: z.string().regex(/@[^@>\s]+>?\s*$/, 'must be an email address, e.g. Opsbook <ops@example.com>'),
+  },
+  {
+    key: 'smtpPoolSize',
+    env: 'OPSBOOK_SMTP_POOL',
+    default: '16',
+    help: 'SMTP connections kept open and used at once (each sends many messages). Lower it if your mail provider limits connections per client.',
+    schema: int(1, 100),
   },
   {
     key: 'builtInMailbox',

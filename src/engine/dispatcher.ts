@@ -88,7 +88,8 @@ export class Dispatcher {
   private stopping = false;
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
+  /** The wake-up of each sleeping lane, by channel. */
+  private readonly sleepers = new Map<string, () => void>();
   private readonly wakeFlags = new Map<string, boolean>();
   private readonly tokens = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -114,10 +115,13 @@ export class Dispatcher {
       const done = await this.runAll(lane, claimed, token);
       await this.record(lane, done, token);
       return claimed.length;
+    } catch (err) {
+      // A batch cut short (the database failed while recording): hand back what is still held, so another
+      // lane takes it at once rather than when the lease lapses.
+      await database.db.execute(sql`select opsbook_release_leases(${token})`).catch(() => undefined);
+      throw err;
     } finally {
       this.tokens.delete(token);
-      // Anything still held (a cut-short batch) is handed back so another lane takes it at once.
-      await database.db.execute(sql`select opsbook_release_leases(${token})`).catch(() => undefined);
     }
   }
 
@@ -259,16 +263,21 @@ export class Dispatcher {
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), beatMs);
     this.heartbeatTimer.unref();
     try {
-      this.unlisten = await this.options.database.listen('opsbook_wake', () => this.wakeAll());
+      // `outbox:<channel>` wakes that channel's lane; timers' wake-ups are the timer worker's.
+      this.unlisten = await this.options.database.listen('opsbook_wake', (payload) => {
+        if (payload.startsWith('outbox:')) this.wakeLane(payload.slice('outbox:'.length));
+      });
     } catch (err) {
       this.log.warn({ err }, 'cannot LISTEN for messages; lanes poll');
     }
+    for (const lane of this.options.lanes) this.wakeFlags.set(lane.channel, false);
     this.loops = this.options.lanes.map((lane) => this.loop(lane));
   }
 
-  private wakeAll(): void {
-    for (const lane of this.options.lanes) this.wakeFlags.set(lane.channel, true);
-    for (const wake of this.sleepers) wake();
+  private wakeLane(channel: string): void {
+    if (!this.wakeFlags.has(channel)) return;
+    this.wakeFlags.set(channel, true);
+    this.sleepers.get(channel)?.();
   }
 
   private async heartbeat(): Promise<void> {
@@ -297,7 +306,7 @@ export class Dispatcher {
       }
       if (this.stopping) break;
       if (this.wakeFlags.get(lane.channel)) continue;
-      await this.sleep(idleMs);
+      await this.sleep(lane.channel, idleMs);
     }
   }
 
@@ -311,16 +320,16 @@ export class Dispatcher {
     return Math.min(pollIntervalMs, Math.max(0, Number(rows[0]?.ms ?? pollIntervalMs)));
   }
 
-  private async sleep(ms: number): Promise<void> {
+  private async sleep(channel: string, ms: number): Promise<void> {
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
-        this.sleepers.delete(wake);
+        this.sleepers.delete(channel);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
+      this.sleepers.set(channel, wake);
     });
   }
 
@@ -328,7 +337,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
-    for (const wake of [...this.sleepers]) wake();
+    for (const wake of [...this.sleepers.values()]) wake();
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await Promise.all(this.loops);
     await this.unlisten?.().catch(() => undefined);

@@ -384,7 +384,10 @@ export class Worker {
       this.wake();
     });
     try {
-      this.unlisten = await this.options.database.listen('opsbook_wake', () => this.wake());
+      // Outbox wake-ups (`outbox:<channel>`) are the dispatcher's.
+      this.unlisten = await this.options.database.listen('opsbook_wake', (payload) => {
+        if (!payload.startsWith('outbox:')) this.wake();
+      });
     } catch (err) {
       this.log.warn({ err }, 'cannot LISTEN for work; waking on due instants only');
     }

@@ -41,7 +41,8 @@ export async function governingPolicy(
 export async function directoryOf(
   tx: Tx,
   workspaceId: string,
-  policy: Policy,
+  /** The governing pack (its contacts, tiers, rotations); null: members only. */
+  policy: Policy | null,
   fields: Fields,
 ): Promise<Directory> {
   const members = await tx
@@ -59,9 +60,9 @@ export async function directoryOf(
     .where(eq(memberships.workspaceId, workspaceId));
   return {
     members: members.map((m) => ({ ...m, quietHours: m.quietHours ?? null })),
-    contacts: policy.pack.contacts ?? [],
-    tiers: policy.pack.tiers ?? [],
-    rotations: policy.pack.rotations ?? [],
+    contacts: policy?.pack.contacts ?? [],
+    tiers: policy?.pack.tiers ?? [],
+    rotations: policy?.pack.rotations ?? [],
     fields,
   };
 }

@@ -31,10 +31,10 @@ type DeliveryConfig = Pick<
   | 'publicUrl'
   | 'leaseSeconds'
   | 'pollIntervalMs'
->;
+> & { readonly smtpPoolSize?: number };
 
 /** `smtp://user:pass@host:587` → nodemailer options; `?tls=off` allows a plain local relay. */
-export function emailOptionsFromUrl(url: string, from: string): EmailOptions {
+export function emailOptionsFromUrl(url: string, from: string, poolSize = 16): EmailOptions {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'smtps:';
   const domain = /@([^@>\s]+)>?\s*$/.exec(from)?.[1] ?? 'opsbook.localhost';
@@ -47,6 +47,7 @@ export function emailOptionsFromUrl(url: string, from: string): EmailOptions {
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     from,
     messageIdDomain: domain,
+    pool: { maxConnections: poolSize, maxMessages: 1000 },
   };
 }
 
@@ -74,9 +75,9 @@ export async function startDelivery(options: {
   const { config, database, keys, clock, log } = options;
   const mailbox = config.builtInMailbox ? await startMailbox({ database, log }) : null;
   const emailOptions = mailbox
-    ? emailOptionsFromUrl(`smtp://${mailbox.host}:${mailbox.port}?tls=off`, config.smtpFrom)
+    ? emailOptionsFromUrl(`smtp://${mailbox.host}:${mailbox.port}?tls=off`, config.smtpFrom, 4)
     : config.smtpUrl
-      ? emailOptionsFromUrl(config.smtpUrl, config.smtpFrom)
+      ? emailOptionsFromUrl(config.smtpUrl, config.smtpFrom, config.smtpPoolSize ?? 16)
       : null;
   const http = createOutboundHttp({
     allow: config.outboundAllow,

@@ -20,7 +20,8 @@ export interface OpenDestination {
 }
 
 export interface Targets {
-  destination(workspaceId: string, id: string): Promise<OpenDestination | null>;
+  /** `fresh`: read it again now (a destination cached as missing or disabled may have been fixed). */
+  destination(workspaceId: string, id: string, fresh?: boolean): Promise<OpenDestination | null>;
   provider(workspaceId: string): Promise<TwilioProvider | null>;
   /** Drops what is cached for a workspace (after a change through the app). */
   forget(workspaceId: string): void;
@@ -37,8 +38,9 @@ export function createTargets(database: Database, keys: KeyService, nowMs: () =>
     return value;
   };
   return {
-    destination: (workspaceId, id) =>
-      cached(`d:${workspaceId}:${id}`, async () => {
+    destination: (workspaceId, id, fresh = false) => {
+      if (fresh) cache.delete(`d:${workspaceId}:${id}`);
+      return cached(`d:${workspaceId}:${id}`, async () => {
         const [row] = await database.inWorkspace(workspaceId, (tx) =>
           tx.select().from(destinations).where(eq(destinations.id, id)),
         );
@@ -56,7 +58,8 @@ export function createTargets(database: Database, keys: KeyService, nowMs: () =>
           secrets,
           disabledReason: row.disabledAt ? (row.disabledReason ?? 'disabled') : null,
         };
-      }),
+      });
+    },
     provider: (workspaceId) =>
       cached(`p:${workspaceId}`, async () => {
         const [row] = await database.inWorkspace(workspaceId, (tx) => tx.select().from(messagingProviders));

@@ -26,9 +26,8 @@ export async function reportUndeliverable(
   if (message.idempotencyKey.startsWith(UNDELIVERABLE_PREFIX)) return 0;
   const policy = await governingPolicy(tx, message.workspaceId, null);
   const recipients = policy?.pack.delivery?.undeliverable ?? DEFAULT_RECIPIENTS;
-  const directory = policy
-    ? await directoryOf(tx, message.workspaceId, policy, {})
-    : { members: [], contacts: [], tiers: [], rotations: [], fields: {} };
+  // Without an active pack the workspace's owners and admins are still told.
+  const directory = await directoryOf(tx, message.workspaceId, policy, {});
   const people = resolveRecipients(directory, recipients).addressees;
   const to = typeof message.payload.to === 'string' ? ` to ${message.payload.to}` : '';
   const about = typeof message.payload.subject === 'string' ? `“${message.payload.subject}”` : message.id;
@@ -61,6 +60,8 @@ export async function reportUndeliverable(
         channel: 'email',
         recipient: person.recipient,
         payload: { to: person.email, name: person.name, subject: title, text: body, automatic: true },
+        // Due by the dispatcher's clock (the database's when null), like everything it records.
+        ...(now ? { notBefore: now } : {}),
       });
   }
   return told;

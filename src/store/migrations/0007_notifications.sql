@@ -227,3 +227,16 @@ BEGIN
   IF t IS NOT NULL THEN next_at := least(next_at, t); END IF;
   RETURN greatest(0, ceil(extract(epoch FROM next_at - n) * 1000))::integer;
 END $$;
+--> statement-breakpoint
+-- Wake only the lanes of the channels a statement inserted into (`outbox:<channel>`), not every lane for
+-- every message: idle lanes stay idle under load.
+CREATE OR REPLACE FUNCTION opsbook_outbox_wake() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('opsbook_wake', 'outbox:' || c) FROM (SELECT DISTINCT channel AS c FROM inserted) s;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+DROP TRIGGER outbox_wake ON outbox;
+--> statement-breakpoint
+CREATE TRIGGER outbox_wake AFTER INSERT ON outbox REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION opsbook_outbox_wake();
