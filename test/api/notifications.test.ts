@@ -148,7 +148,7 @@ describe('notification routes', () => {
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const userId = (await app.inject({ url: '/api/v1/me', headers: as() })).json<{ user: { id: string } }>()
       .user.id;
     await createInAppAdapter(t.database).send(

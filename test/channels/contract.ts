@@ -129,13 +129,16 @@ export function runChannelContract(subject: ContractSubject): void {
       expect(outcome).toMatchObject({ ok: false, retryable: true });
     });
 
-    maybe('hang')('gives up on a receiver that never answers when the signal fires, as retryable', async () => {
-      rig.behave('hang');
-      const started = performance.now();
-      const outcome = await send(delivery(subject.kind, rig.target));
-      expect(outcome).toMatchObject({ ok: false, retryable: true });
-      expect(performance.now() - started).toBeLessThan(SEND_TIMEOUT_MS + 3000);
-    });
+    maybe('hang')(
+      'gives up on a receiver that never answers when the signal fires, as retryable',
+      async () => {
+        rig.behave('hang');
+        const started = performance.now();
+        const outcome = await send(delivery(subject.kind, rig.target));
+        expect(outcome).toMatchObject({ ok: false, retryable: true });
+        expect(performance.now() - started).toBeLessThan(SEND_TIMEOUT_MS + 3000);
+      },
+    );
 
     maybe('slow')('waits for a slow receiver within the timeout', async () => {
       rig.behave('slow');
