@@ -218,16 +218,19 @@ describe('notification routes', () => {
       }),
     );
     const path = `/api/v1/unsubscribe/${ws}/${messageId(ws, 'journey:unsub:1')}`;
-    expect((await t.app.inject({ url: `${path}?t=${'b'.repeat(32)}` })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: path })).statusCode).toBe(404);
-    const ask = await t.app.inject({ url: `${path}?t=${token}` });
+    const wrong = await t.app.inject({ url: `${path}?t=${'b'.repeat(32)}` });
+    expect(wrong.statusCode).toBe(404);
+    expect(wrong.json()).toMatchObject({ code: 'OPS_NOT_FOUND' });
+    expect((await t.app.inject({ url: path, headers: { accept: 'text/html' } })).body).toContain('not valid');
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const ask = await t.app.inject({ url: `${path}?t=${token}`, headers: html });
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain('<form method="post">');
     expect(await t.database.inWorkspace(ws, (tx) => tx.select().from(unsubscribes))).toEqual([]);
     const done = await t.app.inject({
       method: 'POST',
       url: `${path}?t=${token}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...html },
       payload: 'List-Unsubscribe=One-Click',
     });
     expect(done.statusCode).toBe(200);

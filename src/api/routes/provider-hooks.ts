@@ -3,7 +3,7 @@
  * over the exact URL and parameters, made with the workspace's auth token), and a person's own
  * notification preferences.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -86,6 +86,16 @@ function publicFormRoutes(app: FastifyInstance, deps: AppDeps, targets: Targets)
     'This link does not work',
     '<p>The unsubscribe link is not valid. Nothing was changed.</p>',
   );
+  /** A person's browser gets a page; a mail client's one-click POST or an API client, problem+json. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, html: string, json: object) => {
+    if (!request.headers.accept?.includes('text/html')) return json;
+    return reply.type('text/html; charset=utf-8').send(html);
+  };
+  const refuse = (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.headers.accept?.includes('text/html'))
+      throw new OpsError('OPS_NOT_FOUND', 'This unsubscribe link is not valid; nothing was changed.');
+    return reply.code(404).type('text/html; charset=utf-8').send(invalid);
+  };
 
   // A link scanner may open the link: GET only asks; the button (or a mail client's one-click POST) acts.
   r.get(
@@ -106,13 +116,15 @@ function publicFormRoutes(app: FastifyInstance, deps: AppDeps, targets: Targets)
           dryRun: true,
         },
       );
-      reply.type('text/html; charset=utf-8');
-      if (check === 'invalid') return reply.code(404).send(invalid);
-      return reply.send(
+      if (check === 'invalid') return refuse(request, reply);
+      return answer(
+        request,
+        reply,
         page(
           'Unsubscribe',
           '<p>Stop receiving onboarding and other journey emails at this address? Messages about your service (incidents, tickets) still come.</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>',
         ),
+        { unsubscribed: false },
       );
     },
   );
@@ -137,9 +149,13 @@ function publicFormRoutes(app: FastifyInstance, deps: AppDeps, targets: Targets)
         request.query.t ?? '',
         deps.now(),
       );
-      reply.type('text/html; charset=utf-8');
-      if (result === 'invalid') return reply.code(404).send(invalid);
-      return reply.send(page('You are unsubscribed', '<p>This address will get no more journey emails.</p>'));
+      if (result === 'invalid') return refuse(request, reply);
+      return answer(
+        request,
+        reply,
+        page('You are unsubscribed', '<p>This address will get no more journey emails.</p>'),
+        { unsubscribed: true },
+      );
     },
   );
 }
