@@ -78,7 +78,12 @@ function delivery(kind: DeliveryKind, target: DeliveryTarget, overrides: Partial
 
 export function runChannelContract(subject: ContractSubject): void {
   const skip = new Set(subject.skip ?? []);
-  const maybe = (mode: ReceiverMode) => (skip.has(mode) ? it.skip : it);
+  // A mode the transport has no equivalent of is not a case of its contract at all (not a skipped test).
+  const maybe =
+    (mode: ReceiverMode) =>
+    (name: string, fn: () => Promise<void>): void => {
+      if (!skip.has(mode)) it(name, fn);
+    };
 
   describe(`channel contract: ${subject.name}`, () => {
     let rig: ContractRig;
