@@ -54,6 +54,11 @@ export async function createNotificationStream(
   keepalive.unref();
   return {
     subscribe(workspaceId, userId, reply) {
+      // The client may have gone while its access was checked: its 'close' has fired already.
+      if (reply.raw.destroyed || reply.request.raw.destroyed || reply.raw.socket?.destroyed) {
+        reply.raw.end();
+        return;
+      }
       const subscriber = { workspaceId, userId, reply };
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',

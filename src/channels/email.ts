@@ -95,6 +95,7 @@ export function composeEmail(delivery: Delivery, options: EmailOptions): SendMai
     headers['X-Auto-Response-Suppress'] = 'All';
   }
   if (delivery.unsubscribeUrl) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'; // RFC 8058
+  if (delivery.sensitive) headers['X-Opsbook-Sensitive'] = 'yes'; // the built-in mailbox hides its text
   const references = (delivery.references ?? []).map((id) => angleId(id, options.messageIdDomain));
   const name = delivery.target.name ? headerSafe(delivery.target.name) : '';
   return {

@@ -52,6 +52,8 @@ export interface Delivery {
     readonly url?: string;
     readonly fields?: Readonly<Record<string, string>>;
   };
+  /** It holds a secret (a sign-in code, an invitation link): logs and the built-in mailbox hide its text. */
+  readonly sensitive?: boolean;
   /** A webhook's JSON body (`{ type, timestamp, data }`); built from the message when left out. */
   readonly body?: Readonly<Record<string, unknown>>;
 }

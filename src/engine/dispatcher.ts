@@ -115,12 +115,10 @@ export class Dispatcher {
       const done = await this.runAll(lane, claimed, token);
       await this.record(lane, done, token);
       return claimed.length;
-    } catch (err) {
-      // A batch cut short (the database failed while recording): hand back what is still held, so another
-      // lane takes it at once rather than when the lease lapses.
-      await database.db.execute(sql`select opsbook_release_leases(${token})`).catch(() => undefined);
-      throw err;
     } finally {
+      // A batch cut short (the database failed while recording) is not handed back: its messages may have
+      // been sent, so they wait for their lease to lapse and are tried again with their attempt counted
+      // (a hand-back would uncount it, and a failure that repeats would resend them without end).
       this.tokens.delete(token);
     }
   }
@@ -184,10 +182,14 @@ export class Dispatcher {
       byWorkspace.set(item.message.workspaceId, list);
     }
     const now = this.options.clock.now();
-    for (const [workspaceId, items] of byWorkspace) {
-      const updates = items.map((item) => this.updateOf(lane, item));
-      await this.options.database.inWorkspace(workspaceId, async (tx) => {
-        await tx.execute(sql`
+    for (const [workspaceId, all] of byWorkspace) {
+      const allUpdates = all.map((item) => this.updateOf(lane, item));
+      const kept = await this.options.database.inWorkspace(workspaceId, async (tx) => {
+        // Only rows still held under this batch's token are ours to record: one whose lease lapsed and
+        // that another dispatcher took is its business now (no attempt row, no give-up action here).
+        const held = new Set(
+          rowsOf<{ id: string }>(
+            await tx.execute(sql`
           update outbox o set
             status = r.status,
             sent_at = case when r.status = 'sent' then coalesce(${sqlInstant(now)}, statement_timestamp()) else o.sent_at end,
@@ -196,9 +198,15 @@ export class Dispatcher {
             last_error = r.error,
             provider_id = coalesce(r.provider_id, o.provider_id),
             locked_by = null, locked_until = null
-          from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+          from jsonb_to_recordset(${JSON.stringify(allUpdates)}::jsonb)
             as r(id text, status text, delay_ms double precision, error text, provider_id text)
-          where o.id = r.id and o.locked_by = ${token}`);
+          where o.id = r.id and o.locked_by = ${token}
+          returning o.id`),
+          ).map((r) => r.id),
+        );
+        const items = all.filter((item) => held.has(item.message.id));
+        const updates = allUpdates.filter((u) => held.has(u.id));
+        if (items.length === 0) return updates;
         const attempts = items.map((item, i) => ({
           message_id: item.message.id,
           attempt: item.message.attempts,
@@ -218,9 +226,11 @@ export class Dispatcher {
         for (const [i, item] of items.entries()) {
           const result = item.result as SendOutcome;
           if (!result.ok && (updates[i]!.status === 'dead' || result.disable))
-            await lane.onGiveUp?.(tx, item.message, result);
+            await this.giveUp(tx, lane, item.message, result);
         }
+        return updates;
       });
+      const updates = kept;
       for (const update of updates) {
         const type =
           update.status === 'sent'
@@ -230,6 +240,25 @@ export class Dispatcher {
               : 'message.retry';
         this.options.observe?.({ type, channel: lane.channel });
       }
+    }
+  }
+
+  /**
+   * Runs a lane's give-up action under a savepoint: if it fails, the batch's results still commit (the
+   * messages were sent; failing the batch would send them all again) and the failure is logged.
+   */
+  private async giveUp(tx: Tx, lane: Lane, message: OutboxMessage, result: SendOutcome & { ok: false }) {
+    if (!lane.onGiveUp) return;
+    await tx.execute(sql`savepoint opsbook_give_up`);
+    try {
+      await lane.onGiveUp(tx, message, result);
+      await tx.execute(sql`release savepoint opsbook_give_up`);
+    } catch (err) {
+      await tx.execute(sql`rollback to savepoint opsbook_give_up`);
+      this.log.error(
+        { err, messageId: message.id, channel: lane.channel },
+        'telling about an undeliverable message failed',
+      );
     }
   }
 

@@ -85,6 +85,50 @@ describe('notification routes', () => {
     expect(r.json<{ errors: { pointer: string }[] }>().errors[0]!.pointer).toBe('/body/smsFrom');
   });
 
+  it('keeps the stored provider token only for the same API and account', async () => {
+    const base = { baseUrl: 'https://8.8.8.8', accountSid: 'AC-keep', smsFrom: '+14155550100' };
+    const first = await t.app.inject({
+      method: 'PUT',
+      url: url('/messaging-provider'),
+      headers: as(),
+      payload: { ...base, authToken: 'first-token' },
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    const same = await t.app.inject({
+      method: 'PUT',
+      url: url('/messaging-provider'),
+      headers: as(),
+      payload: base,
+    });
+    expect(same.statusCode).toBe(200);
+    const moved = await t.app.inject({
+      method: 'PUT',
+      url: url('/messaging-provider'),
+      headers: as(),
+      payload: { ...base, baseUrl: 'https://1.1.1.1' },
+    });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json<{ errors: { pointer: string }[] }>().errors[0]!.pointer).toBe('/body/authToken');
+  });
+
+  it('hides the text of a message that holds a secret from the delivery log', async () => {
+    await t.database.inWorkspace(ws, (tx) =>
+      enqueueMessage(tx, ws, {
+        idempotencyKey: 'secret:1',
+        channel: 'sms',
+        payload: { to: '+919876543210', text: 'Your Opsbook sign-in code is 123456', sensitive: true },
+      }),
+    );
+    const detail = await t.app.inject({
+      url: url(`/deliveries/${messageId(ws, 'secret:1')}`),
+      headers: as(),
+    });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).not.toContain('123456');
+    const list = await t.app.inject({ url: url('/deliveries?channel=sms'), headers: as() });
+    expect(list.body).not.toContain('123456');
+  });
+
   it('records a signed status callback on its delivery and refuses an unsigned one', async () => {
     const token = 'provider-auth-token-0123456789';
     const saved = await t.app.inject({

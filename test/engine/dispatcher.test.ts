@@ -103,6 +103,40 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('records nothing for a message another dispatcher took over while it was being sent', async () => {
+      const stolen = lane('stolen', async (message: OutboxMessage) => {
+        // The lease lapsed mid-send and another dispatcher claimed the row.
+        await database.inWorkspace(ws, (tx) =>
+          tx.update(outbox).set({ lockedBy: 'dsp_other:1' }).where(eq(outbox.id, message.id)),
+        );
+        return { ok: false, retryable: false, error: '410 Gone', disable: true };
+      });
+      const gaveUp: string[] = [];
+      const watched = {
+        ...stolen,
+        onGiveUp: async (_tx: unknown, m: OutboxMessage) => void gaveUp.push(m.id),
+      };
+      await enqueue(['s:1'], 'stolen');
+      const d = new Dispatcher({
+        database,
+        workerId: 'dsp_s',
+        clock,
+        leaseSeconds: 20,
+        pollIntervalMs: 50,
+        lanes: [watched],
+      });
+      expect(await d.runLaneOnce(watched)).toBe(1);
+      const [row] = await database.inWorkspace(ws, (tx) =>
+        tx.select().from(outbox).where(eq(outbox.idempotencyKey, 's:1')),
+      );
+      expect(row).toMatchObject({ status: 'pending', lockedBy: 'dsp_other:1' });
+      const attempts = await database.inWorkspace(ws, (tx) =>
+        tx.select().from(deliveryAttempts).where(eq(deliveryAttempts.messageId, row!.id)),
+      );
+      expect(attempts).toEqual([]);
+      expect(gaveUp).toEqual([]);
+    });
+
     it('marks a message dead after the retry policy gives up', async () => {
       const failing = lane('flaky', async () => ({ ok: false, retryable: true, error: '500' }), {
         retry: { maxAttempts: 3, delayMs: () => 1_000 },

@@ -10,6 +10,7 @@ import { readMailbox } from '../../channels/mailbox.js';
 import { OpsError } from '../../errors/catalog.js';
 import { governingPolicy } from '../../modules/notifications/directory.js';
 import {
+  HIDDEN,
   deliveryDetail,
   listDeliveries,
   listNotifications,
@@ -464,7 +465,7 @@ export function notificationRoutes(app: FastifyInstance, deps: AppDeps, stream: 
           from: m.from,
           to: m.to,
           subject: m.subject,
-          text: m.text,
+          text: m.headers['x-opsbook-sensitive'] === 'yes' ? HIDDEN : m.text,
           headers: m.headers,
           receivedAt: m.receivedAt.toISOString(),
         })),

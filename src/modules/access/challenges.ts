@@ -117,7 +117,8 @@ export async function sendCodeBySms(
     enqueueMessage(tx, first.workspaceId, {
       idempotencyKey: message.key,
       channel: 'sms',
-      payload: { to: message.to, template: 'sign-in-code', text: message.text },
+      // `sensitive`: the delivery log and the mailbox never show the code.
+      payload: { to: message.to, template: 'sign-in-code', text: message.text, sensitive: true },
     }),
   );
   return true;

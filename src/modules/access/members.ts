@@ -217,6 +217,7 @@ export async function invite(
       payload: {
         to: input.email,
         template: 'invitation',
+        sensitive: true, // the link opens the workspace: not shown in the delivery log or the mailbox
         subject: `You are invited to ${input.workspaceName} on Opsbook`,
         text: `You have been invited to join ${input.workspaceName} as ${input.role}.\n\nAccept within ${INVITATION_DAYS} days: ${link}\n`,
       },

@@ -74,6 +74,9 @@ export async function markRead(
   });
 }
 
+/** What the log shows instead of a message that holds a secret. */
+export const HIDDEN = '(hidden: this message holds a secret, such as a sign-in code or an invitation link)';
+
 export interface DeliveryView {
   readonly id: string;
   readonly channel: string;
@@ -97,6 +100,8 @@ function deliveryView(row: typeof outbox.$inferSelect): DeliveryView {
   const p = row.payload as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const to = row.channel === 'notify' ? `${str(p.channel) ?? ''}` : str(p.to);
+  // A sign-in code or an invitation link must not be readable by whoever may read the log.
+  const hidden = p.sensitive === true ? HIDDEN : null;
   return {
     id: row.id,
     channel: row.channel,
@@ -104,7 +109,7 @@ function deliveryView(row: typeof outbox.$inferSelect): DeliveryView {
     recipient: row.recipient ?? (Array.isArray(p.to) ? p.to.join(', ') : null),
     to,
     subject: str(p.subject),
-    text: str(p.text),
+    text: hidden ?? str(p.text),
     parentId: row.parentId,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt.toISOString(),

@@ -74,6 +74,7 @@ async function deliveryOf(
     target,
     text: str(p.text) ?? '',
     automatic: p.automatic !== false,
+    ...(p.sensitive === true ? { sensitive: true } : {}),
     ...(str(p.subject) !== undefined ? { subject: str(p.subject)! } : {}),
     ...(str(p.html) ? { html: str(p.html)! } : {}),
     ...(str(p.locale) ? { locale: str(p.locale)! } : {}),

@@ -233,9 +233,17 @@ export async function saveProvider(
     voiceFrom: phoneOrNull(input.voiceFrom, '/body/voiceFrom'),
   };
   const existing = await readProvider(deps, workspaceId);
-  if (!input.authToken && !existing)
+  // The stored token is kept only for the same API and account: sending it to a new address needs it
+  // typed again, so changing the URL cannot carry the secret somewhere else.
+  const sameAccount = existing?.baseUrl === baseUrl && existing.accountSid === input.accountSid;
+  if (!input.authToken && !sameAccount)
     throw new OpsError('OPS_VALIDATION', 'The provider needs its auth token.', [
-      { pointer: '/body/authToken', message: 'Paste the auth token of the account.' },
+      {
+        pointer: '/body/authToken',
+        message: existing
+          ? 'The base URL or account changed: paste the auth token again.'
+          : 'Paste the auth token of the account.',
+      },
     ]);
   const sealed = input.authToken
     ? await deps.keys.seal(workspaceId, input.authToken, place('messaging_providers.auth_token', workspaceId))

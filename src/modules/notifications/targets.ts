@@ -11,6 +11,7 @@ import type { Database } from '../../store/database.js';
 import { destinations, messagingProviders } from '../../store/schema.js';
 
 const CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
 
 export interface OpenDestination {
   readonly kind: string;
@@ -32,9 +33,18 @@ export function createTargets(database: Database, keys: KeyService, nowMs: () =>
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     const hit = cache.get(key);
     if (hit && nowMs() - hit.atMs < CACHE_MS) return hit.value as Promise<T>;
+    // Bounded: anyone may name a workspace on the public status callback.
+    if (cache.size >= MAX_CACHED) {
+      for (const [k, v] of cache) if (nowMs() - v.atMs >= CACHE_MS) cache.delete(k);
+      if (cache.size >= MAX_CACHED) cache.clear();
+    }
     const value = load();
     cache.set(key, { atMs: nowMs(), value });
-    value.catch(() => cache.delete(key));
+    // What is missing is not remembered: a lookup for an unknown workspace leaves nothing behind.
+    value.then(
+      (v) => v === null && cache.delete(key),
+      () => cache.delete(key),
+    );
     return value;
   };
   return {
