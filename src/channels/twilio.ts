@@ -10,6 +10,7 @@
  * The auth token travels only in the Authorization header; every error is scrubbed of it before it leaves.
  */
 import { normalisePhone } from '../core/phone.js';
+import { parseRetryAfterMs } from './webhook.js';
 import type { ChannelAdapter, Delivery, HttpAnswer, HttpPost, SendOutcome } from './types.js';
 
 export interface TwilioProvider {
@@ -204,7 +205,8 @@ function readAnswer(kind: TwilioKind, answer: HttpAnswer): SendOutcome {
   }
   const said = `HTTP ${status}${providerError(answer.body)}`;
   if (status === 429 || status === 503) {
-    const retryAfterMs = retryAfter(answer.headers['retry-after']);
+    // The dispatcher caps how long a Retry-After may park a message.
+    const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now());
     const error = `${who} is ${status === 429 ? 'throttling us' : 'unavailable'} (${said})`;
     const outcome = { ok: false, error, retryable: true, code: status } as const;
     return retryAfterMs === undefined ? outcome : { ...outcome, retryAfterMs };
@@ -257,14 +259,6 @@ function parseJson(body: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-/** `Retry-After` in seconds or as an HTTP date, capped at a day so a typo cannot park a message. */
-function retryAfter(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 86_400_000) : undefined;
 }
 
 function fromThrown(kind: TwilioKind, error: unknown, signal: AbortSignal): SendOutcome {

@@ -71,6 +71,14 @@ for (const engine of ENGINES) {
     let live: Engine;
     const suffix = engine.name;
 
+    /** A new workspace with a seed pack active. */
+    const workspaceRunning = async (name: string, folder: string) => {
+      const ws = await createWorkspace(database, name);
+      const loaded = await loadPack(`packs/${folder}`);
+      if (!loaded.ok) throw new Error(`${folder} does not load`);
+      await activatePack(database, ws, loaded, 'test', new Date());
+      return ws;
+    };
     /** Runs every lane until nothing is due. */
     const drain = async () => {
       for (let i = 0; i < 20 && (await delivery.dispatcher.runOnce()) > 0; i++);
@@ -107,10 +115,7 @@ for (const engine of ENGINES) {
     });
 
     it('rings, texts, posts to Slack and emails tier 1 for a SofaCover P0 incident, each once, and logs every attempt', async () => {
-      const ws = await createWorkspace(database, 'SofaCover');
-      const loaded = await loadPack('packs/sofacover-pro');
-      if (!loaded.ok) throw new Error('sofacover-pro does not load');
-      await activatePack(database, ws, loaded, 'test', new Date());
+      const ws = await workspaceRunning('SofaCover', 'sofacover-pro');
       await addMember(database, ws, {
         id: `usr_asha_${suffix}`,
         email: `asha-${suffix}@sofacover.test`,
@@ -195,10 +200,7 @@ for (const engine of ENGINES) {
     });
 
     it('disables a Slack URL that answers 410 and tells the owners in the app', async () => {
-      const ws = await createWorkspace(database, 'SofaCover 410');
-      const loaded = await loadPack('packs/sofacover-pro');
-      if (!loaded.ok) throw new Error('sofacover-pro does not load');
-      await activatePack(database, ws, loaded, 'test', new Date());
+      const ws = await workspaceRunning('SofaCover 410', 'sofacover-pro');
       await addMember(database, ws, {
         id: `usr_own2_${suffix}`,
         email: `owner2-${suffix}@sofacover.test`,
@@ -237,10 +239,7 @@ for (const engine of ENGINES) {
     });
 
     it('welcomes a ShopSmart customer by SMS in Hindi', async () => {
-      const ws = await createWorkspace(database, 'ShopSmart');
-      const loaded = await loadPack('packs/shopsmart-pro');
-      if (!loaded.ok) throw new Error('shopsmart-pro does not load');
-      await activatePack(database, ws, loaded, 'test', new Date());
+      const ws = await workspaceRunning('ShopSmart', 'shopsmart-pro');
       await saveProvider(
         settings,
         ws,
