@@ -26,12 +26,22 @@ export const PERMISSIONS = {
   'deliveries.read': 'See every message sent, each delivery attempt, and the built-in mailbox.',
   'notifications.manage':
     'Set up where notifications go (Slack and webhook destinations, the SMS provider) and retry dead messages.',
+  'tickets.write':
+    'Work tickets: reply, add notes, log calls, assign, change priority (audited), escalate, resolve, reopen, merge.',
+  'knowledge.write': 'Write and publish help-centre articles.',
+  'support.manage': 'Set up the help desk: support addresses, agents and their tiers and shifts.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS | `feature:${string}`;
 
 const READ: readonly Permission[] = ['workspace.read', 'packs.read', 'tasks.read', 'records.read'];
-const AGENT: readonly Permission[] = [...READ, 'events.write', 'deliveries.read'];
+const AGENT: readonly Permission[] = [
+  ...READ,
+  'events.write',
+  'deliveries.read',
+  'tickets.write',
+  'knowledge.write',
+];
 const ADMIN: readonly Permission[] = [
   ...AGENT,
   'workspace.manage',
@@ -42,6 +52,7 @@ const ADMIN: readonly Permission[] = [
   'secrets.reveal',
   'personal-data.manage',
   'notifications.manage',
+  'support.manage',
 ];
 
 export interface BuiltInRole {

@@ -25,6 +25,7 @@ import { appendTimeline } from './timeline.js';
 import { cancelTimer, scheduleTimer } from './timers.js';
 import { sqlNow } from './sql-time.js';
 import type { TimerHandler } from './worker.js';
+import { mirrorTicket } from '../modules/support/mirror.js';
 
 /** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
 export const ENGINE_TIMER = 'engine.wake';
@@ -87,14 +88,88 @@ export class UnknownSubjectError extends Error {
   }
 }
 
+/** A clock as the API and the help desk show it: its reading now and why it is due when it is. */
+export type ClockView = SubjectView['clocks'][number];
+
+/** Each clock's reading at `nowMs`, with the derivation of its due time. */
+export function clockViews(ep: EnginePolicy, state: SubjectState, nowMs: number): ClockView[] {
+  return Object.entries(state.clocks).map(([id, tracked]) => {
+    const calendar = ep.calendar(tracked.clock.calendarId);
+    const reading = readClock(tracked.clock, calendar, nowMs);
+    return {
+      id,
+      source: tracked.source,
+      phase: reading.phase,
+      elapsedMs: reading.elapsedMs,
+      remainingMs: reading.remainingMs,
+      due:
+        reading.dueMs === null || !Number.isFinite(reading.dueMs)
+          ? null
+          : new Date(reading.dueMs).toISOString(),
+      derivation: deriveDue(tracked.clock, calendar, nowMs, ep.timeZone).text,
+    };
+  });
+}
+
+/**
+ * Told of every decision, in its transaction, after the subject is saved: the help desk mirrors a ticket's
+ * status, tier and clocks into its row (src/modules/support/mirror.ts), whether an API call or a timer
+ * decided.
+ */
+export type SubjectObserver = (
+  tx: Tx,
+  change: {
+    readonly workspaceId: string;
+    readonly event: EngineEventInput;
+    readonly state: SubjectState;
+    readonly effects: readonly Effect[];
+    readonly ep: EnginePolicy;
+    readonly nowMs: number;
+  },
+) => Promise<void>;
+
+export interface EngineOptions {
+  /** Default: the help desk's ticket mirror. */
+  readonly observers?: readonly SubjectObserver[];
+}
+
 export class Engine {
   /** Prepared policies by pack hash: a version never changes, so it is prepared once per process. */
   private readonly policies = new Map<string, { ep: EnginePolicy; ref: PackRef }>();
+  private readonly observers: readonly SubjectObserver[];
 
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
-  ) {}
+    options: EngineOptions = {},
+  ) {
+    this.observers = options.observers ?? [mirrorTicket];
+  }
+
+  /**
+   * Handles one event in the caller's transaction, so a use case (a ticket reply) commits its own rows
+   * and the engine's decision together. The caller retries on `SubjectConflictError`.
+   */
+  async handleIn(
+    tx: Tx,
+    workspaceId: string,
+    event: EngineEventInput,
+    options: { readonly mustExist?: boolean } = {},
+  ): Promise<HandledEvent> {
+    if (options.mustExist && !(await loadSubject(tx, workspaceId, event.subject)))
+      throw new UnknownSubjectError(event.subject);
+    return this.decideIn(tx, workspaceId, event, null);
+  }
+
+  /** The policy governing a subject (or, for a new one, the workspace's active pack). */
+  async policyFor(
+    tx: Tx,
+    workspaceId: string,
+    subjectKey: string,
+  ): Promise<{ ep: EnginePolicy; ref: PackRef }> {
+    const subject = await loadSubject(tx, workspaceId, subjectKey);
+    return subject ? this.policyByHash(tx, workspaceId, subject.pack) : this.activePolicy(tx, workspaceId);
+  }
 
   /** Handles one event for a workspace; retried once when another transaction created the subject first. */
   async handle(
@@ -126,22 +201,7 @@ export class Engine {
       const { ep } = await this.policyByHash(tx, workspaceId, subject.pack);
       const nowMs = await this.nowIn(tx, null);
       const state = subject.state as unknown as SubjectState;
-      const clocks = Object.entries(state.clocks).map(([id, tracked]) => {
-        const calendar = ep.calendar(tracked.clock.calendarId);
-        const reading = readClock(tracked.clock, calendar, nowMs);
-        return {
-          id,
-          source: tracked.source,
-          phase: reading.phase,
-          elapsedMs: reading.elapsedMs,
-          remainingMs: reading.remainingMs,
-          due:
-            reading.dueMs === null || !Number.isFinite(reading.dueMs)
-              ? null
-              : new Date(reading.dueMs).toISOString(),
-          derivation: deriveDue(tracked.clock, calendar, nowMs, ep.timeZone).text,
-        };
-      });
+      const clocks = clockViews(ep, state, nowMs);
       const effects = await readEffects(tx, { subject: key });
       return {
         key,
@@ -263,6 +323,15 @@ export class Engine {
           payload: { name: timer.name },
         });
     }
+    for (const observe of this.observers)
+      await observe(tx, {
+        workspaceId,
+        event,
+        state: decision.state,
+        effects: decision.effects,
+        ep: governing.ep,
+        nowMs,
+      });
     if (event.type !== 'timer' || recorded > 0) {
       await appendTimeline(tx, workspaceId, {
         subject: event.subject,

@@ -2,10 +2,12 @@
  * Checks what the schema alone cannot: that every reference names something the pack defines (a route's
  * channels, a policy's scale and levels, a template of a journey step, a recipient's role), that ids are
  * unique, that templates use only the variables they declare and parse as Liquid, and that a template sent
- * automatically can be filled from its trigger (see template-sources.ts).
+ * automatically can be filled from its trigger (see template-sources.ts), and that the help desk's
+ * priorities, tiers, categories and templates resolve (see desk-references.ts).
  * Returns problems with the path of the offending value; the loader turns paths into file:line:column.
  */
 import { analyzeTemplateSource } from '../core/templates.js';
+import { checkDesk } from './desk-references.js';
 import type { Pack } from './schema/pack.js';
 import { checkTemplateSources } from './template-sources.js';
 
@@ -290,6 +292,7 @@ export function crossCheck(pack: Pack): CrossProblem[] {
   checkLevels(pack, w);
   checkTemplates(pack, w);
   w.problems.push(...checkTemplateSources(pack));
+  w.problems.push(...checkDesk(pack));
   for (const key of [
     'roles',
     'tiers',
@@ -313,5 +316,7 @@ export function crossCheck(pack: Pack): CrossProblem[] {
     duplicates(pack[key], [key], w);
   }
   (pack.scales ?? []).forEach((s, i) => duplicates(s.levels, ['scales', i, 'levels'], w));
+  duplicates(pack.desk?.triage, ['desk', 'triage'], w);
+  duplicates(pack.desk?.categories, ['desk', 'categories'], w);
   return w.problems;
 }

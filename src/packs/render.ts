@@ -4,6 +4,7 @@
  * words. The pack *is* the SOP, so this is what `opsbook render` prints and the web app shows.
  */
 import { renderContext, type SectionRenderer } from './render/context.js';
+import { desk } from './render/desk.js';
 import { documentControl } from './render/document.js';
 import { incidents } from './render/incidents.js';
 import { journeys } from './render/journeys.js';
@@ -52,6 +53,7 @@ const SECTIONS: { readonly [K in PackSection]: SectionRenderer } = {
   records,
   plans,
   knowledge,
+  desk,
 };
 
 /** The pack as a Markdown SOP document. */

@@ -20,7 +20,12 @@ export type IdPrefix =
   | 'chl'
   | 'sec'
   | 'dsp'
-  | 'mail';
+  | 'mail'
+  | 'tkt'
+  | 'tm'
+  | 'att'
+  | 'kb'
+  | 'qm';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

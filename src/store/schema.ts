@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -607,6 +608,267 @@ export const mailbox = pgTable(
   (t) => [index('mailbox_received').on(t.workspaceId, t.receivedAt)],
 );
 
+/** Raw bytes (attachments). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * A support ticket (issue 7): the help desk's row for the engine subject `ticket:<number>`. What the agent
+ * inbox lists and filters on lives here; the SLA clocks and their verdicts are the engine's (the subject's
+ * state), mirrored into `clocks`, `next_due_at` and `breached` after every decision so the inbox can sort
+ * on them without reading the subject.
+ */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Per workspace, from 1: shown as `#1042`, the engine subject is `ticket:1042`. */
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    /** open | pending | waiting | on-hold | resolved | closed (pending-like statuses pause resolution). */
+    status: text('status').notNull(),
+    priority: text('priority').notNull(),
+    category: text('category'),
+    tier: text('tier'),
+    /** The pack channel it came in on (`email`, `whatsapp`, `in-app-chat`, `phone`, `api`). */
+    channel: text('channel').notNull(),
+    assigneeId: text('assignee_id'),
+    requesterName: text('requester_name'),
+    /** Lower-cased. */
+    requesterEmail: text('requester_email'),
+    /** E.164. */
+    requesterPhone: text('requester_phone'),
+    /** SHA-256 of the token the customer holds for this conversation (chat widget, CSAT link). */
+    requesterTokenHash: text('requester_token_hash'),
+    account: text('account'),
+    plan: text('plan'),
+    locale: text('locale'),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    /** How it was categorised and prioritised: the triage rule that decided, and every override since. */
+    triage: jsonb('triage').$type<TicketTriage>().notNull().default({ rule: null, set: {}, overrides: [] }),
+    packId: text('pack_id'),
+    packVersion: text('pack_version'),
+    /** The engine's clocks as of its last decision: id, phase, due, and the derivation of the due time. */
+    clocks: jsonb('clocks').$type<TicketClock[]>().notNull().default([]),
+    /** The earliest due time of a running clock: the inbox sorts on it. */
+    nextDueAt: instant('next_due_at'),
+    breached: boolean('breached').notNull().default(false),
+    firstResponseAt: instant('first_response_at'),
+    resolvedAt: instant('resolved_at'),
+    reopenedCount: integer('reopened_count').notNull().default(0),
+    /** Reopened within the pack's window after its last resolution: counts toward the reopen rate. */
+    reopenedInWindow: boolean('reopened_in_window').notNull().default(false),
+    escalatedAt: instant('escalated_at'),
+    /** `incident:I1`: the incident it is linked to (customers affected by it). */
+    incident: text('incident'),
+    /** The ticket this one was merged into. */
+    mergedInto: text('merged_into'),
+    csatScore: integer('csat_score'),
+    csatComment: text('csat_comment'),
+    csatAt: instant('csat_at'),
+    csatSentAt: instant('csat_sent_at'),
+    messageCount: integer('message_count').notNull().default(0),
+    lastMessageAt: instant('last_message_at'),
+    lastCustomerMessageAt: instant('last_customer_message_at'),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_number').on(t.workspaceId, t.number),
+    index('tickets_queue').on(t.workspaceId, t.status, t.tier, t.nextDueAt),
+    index('tickets_assignee').on(t.workspaceId, t.assigneeId, t.status),
+    index('tickets_created').on(t.workspaceId, t.createdAt),
+    index('tickets_requester_email').on(t.workspaceId, t.requesterEmail),
+    index('tickets_requester_phone').on(t.workspaceId, t.requesterPhone),
+  ],
+);
+
+export interface TicketTriage {
+  /** The triage rule that set the fields, or null (defaults, or set by the caller). */
+  readonly rule: string | null;
+  readonly quote?: string;
+  readonly set: Readonly<Record<string, string>>;
+  readonly overrides: readonly {
+    readonly field: string;
+    readonly from: string | null;
+    readonly to: string;
+    readonly by: string;
+    readonly at: string;
+  }[];
+}
+
+export interface TicketClock {
+  readonly id: string;
+  readonly phase: string;
+  readonly due: string | null;
+  readonly derivation: string;
+}
+
+/** One message on a ticket: from the customer, a reply, an internal note, a logged call, the bot. */
+export const ticketMessages = pgTable(
+  'ticket_messages',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** reply | note | call | bot | auto (an acknowledgement) | event (merged, CSAT). */
+    kind: text('kind').notNull(),
+    /** in (from the customer) | out (to the customer) | internal. */
+    direction: text('direction').notNull(),
+    /** customer | agent | bot | system. */
+    authorType: text('author_type').notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    channel: text('channel').notNull(),
+    bodyText: text('body_text').notNull(),
+    /** Sanitised HTML (never the raw mail's). */
+    bodyHtml: text('body_html'),
+    /** The mail's Message-ID without brackets: inbound mail is deduplicated and replies are threaded by it. */
+    emailMessageId: text('email_message_id'),
+    /** Call duration and outcome, mentions, the outbox message of a sent reply. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('ticket_messages_ticket').on(t.workspaceId, t.ticketId, t.createdAt),
+    uniqueIndex('ticket_messages_email_id').on(t.workspaceId, t.emailMessageId),
+  ],
+);
+
+/** A file a message carried; served only to agents, with a safe Content-Disposition. */
+export const ticketAttachments = pgTable(
+  'ticket_attachments',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => ticketMessages.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    data: bytea('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ticket_attachments_message').on(t.workspaceId, t.messageId)],
+);
+
+/**
+ * The last ticket number of each workspace. Taken in its own short transaction (like a sequence: a
+ * rolled-back create leaves a gap), so creating tickets never queues behind another create's transaction.
+ */
+export const ticketCounters = pgTable('ticket_counters', {
+  workspaceId: text('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+/** Addresses whose mail becomes tickets of a workspace (besides `<slug>@<support domain>`). */
+export const supportAddresses = pgTable(
+  'support_addresses',
+  {
+    /** Lower-cased. */
+    address: text('address').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The pack channel its tickets count under. */
+    channel: text('channel').notNull().default('email'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('support_addresses_workspace').on(t.workspaceId)],
+);
+
+/** An agent's place in the support queues: the tiers they work and whether they are on shift now. */
+export const supportAgents = pgTable(
+  'support_agents',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    tiers: jsonb('tiers').$type<string[]>().notNull().default([]),
+    onShift: boolean('on_shift').notNull().default(true),
+    /** Round-robin: when this agent was last given a ticket automatically. */
+    lastAssignedAt: instant('last_assigned_at'),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
+);
+
+/** Automatic replies sent to an address: at most N per sender per hour, so two robots never loop. */
+export const autoReplies = pgTable(
+  'auto_replies',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    sentAt: instant('sent_at').notNull().defaultNow(),
+  },
+  (t) => [index('auto_replies_address').on(t.workspaceId, t.address, t.sentAt)],
+);
+
+/** Inbound mail that was accepted but not turned into a ticket, with the reason (loops, spoofing). */
+export const mailQuarantine = pgTable(
+  'mail_quarantine',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    from: text('from_address'),
+    subject: text('subject'),
+    messageId: text('message_id'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    sizeBytes: integer('size_bytes').notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [index('mail_quarantine_received').on(t.workspaceId, t.receivedAt)],
+);
+
+/** The public help centre: articles in categories (SofaCover's "FAQ/Knowledge Base: self-service"). */
+export const kbArticles = pgTable(
+  'kb_articles',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    /** Markdown. */
+    body: text('body').notNull(),
+    category: text('category').notNull(),
+    /** Ticket categories it answers, for suggestions. */
+    ticketCategories: jsonb('ticket_categories').$type<string[]>().notNull().default([]),
+    published: boolean('published').notNull().default(false),
+    views: integer('views').notNull().default(0),
+    helpful: integer('helpful').notNull().default(0),
+    notHelpful: integer('not_helpful').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('kb_articles_slug').on(t.workspaceId, t.slug)],
+);
+
 export const schema = {
   workspaces,
   users,
@@ -633,5 +895,14 @@ export const schema = {
   notifications,
   unsubscribes,
   mailbox,
+  tickets,
+  ticketCounters,
+  ticketMessages,
+  ticketAttachments,
+  supportAddresses,
+  supportAgents,
+  autoReplies,
+  mailQuarantine,
+  kbArticles,
 };
 export type Schema = typeof schema;

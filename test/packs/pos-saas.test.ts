@@ -150,7 +150,10 @@ describe.runIf(seedsAvailable)(
     it('has every email template verbatim, placeholders aside', () => {
       const templates = seedTemplates(seed);
       expect(templates).toHaveLength(10);
-      expect(pack.templates).toHaveLength(10);
+      // The seed's ten, and the help desk's acknowledgement, which the pack writes itself (README).
+      expect(pack.templates?.map((t) => t.id).filter((id) => id !== 'ticket-acknowledgement')).toHaveLength(
+        10,
+      );
       for (const seedTemplate of templates) {
         const template = pack.templates?.find((t) => t.label === seedTemplate.label);
         expect(template, seedTemplate.label).toBeDefined();

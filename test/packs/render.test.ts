@@ -84,6 +84,7 @@ const ITEMS: { readonly [K in PackSection]: (pack: Pack) => string[] } = {
     (p.records ?? []).flatMap((r) => [r.label, ...r.fields.map((f) => f.name), ...(r.controls ?? [])]),
   plans: (p) => labels(p.plans),
   knowledge: (p) => (p.knowledge ?? []).flatMap((k) => [k.issue, ...k.firstChecks]),
+  desk: (p) => (p.desk?.triage ?? []).map((r) => r.label ?? r.id),
 };
 
 /** The first heading a section renders under. */
@@ -113,6 +114,7 @@ const HEADINGS: { readonly [K in PackSection]: (pack: Pack) => string } = {
   records: (p) => `## Record: ${p.records?.[0]?.label}`,
   plans: () => '## Plans',
   knowledge: () => '## Common issues',
+  desk: () => '## Help desk',
 };
 
 const defined = (pack: Pack) =>

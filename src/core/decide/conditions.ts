@@ -30,6 +30,7 @@ export function holds(condition: Frozen<Condition> | undefined, source: FieldSou
   if (condition.ne !== undefined && value === condition.ne) return false;
   if (condition.eq !== undefined && value !== condition.eq) return false;
   if (condition.in !== undefined && !condition.in.some((v) => v === value)) return false;
+  if (condition.contains !== undefined && !containsAny(value, condition.contains)) return false;
   const numeric = [condition.gt, condition.gte, condition.lt, condition.lte].some((b) => b !== undefined);
   if (numeric) {
     if (typeof value !== 'number') return false;
@@ -39,4 +40,21 @@ export function holds(condition: Frozen<Condition> | undefined, source: FieldSou
     if (condition.lte !== undefined && !(value <= condition.lte)) return false;
   }
   return true;
+}
+
+/**
+ * Whether a text holds any of the phrases, ignoring case and punctuation, as whole words: "app down"
+ * matches "My app down since 9!" but not "the app is down" (a pack lists the wordings it means), and word
+ * edges keep "log in" from matching "catalog injection".
+ */
+export function containsAny(value: unknown, phrases: readonly string[]): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  const haystack = ` ${value.toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
+  return phrases.some((phrase) => {
+    const needle = phrase
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+      .trim();
+    return needle !== '' && haystack.includes(` ${needle} `);
+  });
 }

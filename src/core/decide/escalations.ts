@@ -75,6 +75,16 @@ export function clockRules(ctx: Ctx, fromEffect: number): boolean {
   return fired > 0;
 }
 
+/** Where the subject's tier stands against a rule's target tier, in the pack's order of tiers. */
+function tierReached(ctx: Ctx, to: string): 'before' | 'at' | 'past' {
+  if (!to.startsWith('tier:')) return 'before';
+  const order = (ctx.ep.policy.pack.tiers ?? []).map((t) => t.id);
+  const target = order.indexOf(to.slice(5));
+  const current = order.indexOf(String(ctx.s.fields.tier ?? ''));
+  if (target < 0 || current < target) return 'before';
+  return current === target ? 'at' : 'past';
+}
+
 /** Fires the timed rules that have come due and says when the next one falls. */
 export function escalationTimers(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
   for (const rule of rules(ctx)) {
@@ -88,6 +98,10 @@ export function escalationTimers(ctx: Ctx, wake: (name: string, atMs: number | n
     while (anchor !== undefined && fired < times) {
       if (onlyIfOpen && !ctx.s.open) break;
       if (!holds(rule.when, ctx)) break;
+      // Already escalated that far (by hand, or by another rule): a timed rule never sends it back down,
+      // and only repeats (re-notifies) the tier it took the ticket to itself.
+      const reached = tierReached(ctx, rule.to);
+      if (reached === 'past' || (reached === 'at' && fired === 0)) break;
       const offset = after + fired * (rule.repeat?.every ?? 0);
       const dueMs = ctx.ep.calendar(calendar).add(anchor, offset);
       if (!Number.isFinite(dueMs)) break;

@@ -126,6 +126,7 @@ function describeComparison(c: Comparison): string {
   add('≤', c.lte);
   if (c.in) tests.push(`${c.field} is one of ${c.in.map(value).join(', ')}`);
   if (c.exists !== undefined) tests.push(`${c.field} ${c.exists ? 'is set' : 'is not set'}`);
+  if (c.contains) tests.push(`${c.field} contains ${c.contains.map((w) => `"${w}"`).join(' or ')}`);
   return tests.join(' and ');
 }
 

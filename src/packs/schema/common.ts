@@ -73,13 +73,20 @@ const Comparison = z
     lte: z.number().optional(),
     in: z.array(Comparable).min(1).optional(),
     exists: z.boolean().optional(),
+    contains: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .optional()
+      .describe(
+        'Holds when the text field contains any of these words or phrases, ignoring case; phrases match as whole words (`{ field: text, contains: [app down, crash] }`).',
+      ),
   })
   .refine(
     (c) =>
-      ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'exists'].some(
+      ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'exists', 'contains'].some(
         (op) => c[op as keyof typeof c] !== undefined,
       ),
-    'a comparison needs an operator: eq, ne, gt, gte, lt, lte, in or exists',
+    'a comparison needs an operator: eq, ne, gt, gte, lt, lte, in, exists or contains',
   );
 
 export type Condition =

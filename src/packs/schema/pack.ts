@@ -12,6 +12,7 @@ import { Backups, Checklist, Kpi, Monitors, Plan, RecordKind, Releases, Vendors 
 import { Contact, Role, Rotation, Tier } from './people.js';
 import { Channel, Delivery, Escalation, KnowledgeItem, Route, Scale, SlaPolicy } from './support.js';
 import { Template } from './templates.js';
+import { Desk } from './desk.js';
 
 /** The sections a pack may define, in the order the rendered SOP presents them. */
 export const PACK_SECTIONS = {
@@ -40,6 +41,7 @@ export const PACK_SECTIONS = {
   records: z.array(RecordKind).describe('Kinds of customer records and their import rules.'),
   plans: z.array(Plan).describe('The customer plans of the SaaS.'),
   knowledge: z.array(KnowledgeItem).describe('Common issues and their first checks.'),
+  desk: Desk.describe('The help desk: triage, assignment, automatic replies, CSAT and reopen rules.'),
 } as const;
 
 export const PackSchema = z.strictObject({
