@@ -22,6 +22,11 @@ import { taskRoutes } from './routes/tasks.js';
 import { engineRoutes } from './routes/engine.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { providerHookRoutes } from './routes/provider-hooks.js';
+import { mailIntakeRoutes } from './routes/mail-intake.js';
+import { supportAdminRoutes } from './routes/support-admin.js';
+import { supportPublicRoutes } from './routes/support-public.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { supportContext } from '../modules/support/context.js';
 import { createNotificationStream } from './notification-stream.js';
 import { createTargets } from '../modules/notifications/targets.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -143,6 +148,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps,
     createTargets(deps.database, deps.keys, () => deps.now().getTime()),
   );
+  const support = supportContext(deps);
+  ticketRoutes(app, deps, support);
+  supportAdminRoutes(app, deps, support);
+  supportPublicRoutes(app, deps, support);
+  mailIntakeRoutes(app, deps, support);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -12,9 +12,11 @@ import { databaseClock } from '../engine/clock.js';
 import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
+import { startSupportSmtp, type RunningSupportSmtp } from '../intake/support-smtp.js';
 import { loadDemo, type DemoLogin } from '../modules/admin/demo.js';
 import { startDelivery, type RunningDelivery } from '../modules/notifications/runtime.js';
 import { PACK_REVIEW_TIMER, raisePackReviewTask } from '../modules/packs/review.js';
+import { supportContext } from '../modules/support/context.js';
 import { createKeyService } from '../security/keys.js';
 import { LOG_REDACT } from '../security/log-redact.js';
 import { loadMasterKeyring } from '../security/master-key.js';
@@ -27,6 +29,8 @@ export interface Running {
   readonly url: string | null;
   readonly database: Database;
   readonly logins: readonly DemoLogin[];
+  /** The help desk's SMTP listener (`<slug>@domain`), when this process runs the API and it is on. */
+  readonly supportSmtp: { readonly host: string; readonly port: number } | null;
   stop(): Promise<void>;
 }
 
@@ -59,9 +63,11 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
   let delivery: RunningDelivery | null = null;
+  let supportSmtp: RunningSupportSmtp | null = null;
   const stopAll = async (drainMs: number) => {
     lifecycle.shuttingDown = true; // /readyz answers 503 from now on
     if (app && drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+    await supportSmtp?.stop(); // mail in flight gets its answer; senders retry the rest elsewhere or later
     await app?.close(); // stops accepting, waits for in-flight requests
     await worker?.stop(); // finishes the item in hand, hands back leases
     await delivery?.stop(); // finishes the sends in hand, hands back the rest
@@ -92,6 +98,16 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         config.publicUrl === `http://localhost:${config.port}`
           ? `http://localhost:${port}`
           : config.publicUrl;
+      // Support mail is intake, like the API: it runs where the API runs.
+      if (config.supportSmtpPort !== null)
+        supportSmtp = await startSupportSmtp({
+          support: supportContext({ database, now: () => new Date(), config }),
+          log: logger,
+          host: config.supportSmtpHost,
+          port: config.supportSmtpPort,
+          domain: config.supportDomain,
+          maxBytes: config.supportMaxBytes,
+        });
     }
     if (role !== 'api') {
       worker = new Worker({
@@ -120,7 +136,13 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
       });
     }
     let stopping: Promise<void> | undefined;
-    return { url, database, logins, stop: () => (stopping ??= stopAll(config.shutdownDrainMs)) };
+    return {
+      url,
+      database,
+      logins,
+      supportSmtp: supportSmtp ? { host: supportSmtp.host, port: supportSmtp.port } : null,
+      stop: () => (stopping ??= stopAll(config.shutdownDrainMs)),
+    };
   } catch (err) {
     // A port in use or a failed demo load: release what was opened so the process can exit at once.
     await stopAll(0).catch(() => undefined);
@@ -157,6 +179,10 @@ function printBanner(running: Running, role: ProcessRole, config: Config): void 
   const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   if (running.url) lines.push(`  Opsbook is running at ${running.url}  (role: ${role}, database: ${engine})`);
   else lines.push(`  Opsbook worker is running  (database: ${engine})`);
+  if (running.supportSmtp)
+    lines.push(
+      `  Support mail: smtp://${running.supportSmtp.host}:${running.supportSmtp.port}, to <workspace-slug>@${config.supportDomain}`,
+    );
   if (running.logins.length > 0) {
     lines.push('', '  Demo logins (password for all: ' + (running.logins[0]?.password ?? '') + '):');
     for (const login of running.logins)

@@ -48,6 +48,15 @@ export interface Config {
   /** Addresses (IPs, CIDRs) outbound webhooks and providers may reach although private or loopback. */
   readonly outboundAllow: readonly string[];
   readonly sendTimeoutMs: number;
+  /** The help desk's SMTP listener (issue 7); null: off. */
+  readonly supportSmtpPort: number | null;
+  readonly supportSmtpHost: string;
+  /** Mail to `<workspace slug>@<this domain>` becomes that workspace's tickets. */
+  readonly supportDomain: string;
+  /** Largest inbound support mail, over SMTP and over HTTP. */
+  readonly supportMaxBytes: number;
+  /** Authserv-ids (lower case) whose `Authentication-Results` headers the mail intake believes. */
+  readonly supportAuthservIds: readonly string[];
 }
 
 interface Setting {
@@ -280,6 +289,52 @@ export const SETTINGS: readonly Setting[] = [
     default: '10000',
     help: 'The longest one send may take (connect, answer) before it counts as failed and is retried.',
     schema: int(100, 300_000),
+  },
+  {
+    key: 'supportSmtpPort',
+    env: 'OPSBOOK_SUPPORT_SMTP_PORT',
+    default: '2525',
+    help: "TCP port of the help desk's SMTP listener, which turns mail to support addresses into tickets (`0` picks a free one; `off` turns it off). No TLS and no AUTH: on a network, put it behind a mail relay that does TLS and spam filtering (docs/operations.md).",
+    schema: z.union([z.literal('off').transform(() => null), int(0, 65535)]),
+  },
+  {
+    key: 'supportSmtpHost',
+    env: 'OPSBOOK_SUPPORT_SMTP_HOST',
+    default: '127.0.0.1',
+    help: 'Address the SMTP listener listens on; `0.0.0.0` to take mail from other machines (your relay).',
+    schema: z.string().min(1),
+  },
+  {
+    key: 'supportDomain',
+    env: 'OPSBOOK_SUPPORT_DOMAIN',
+    default: 'support.localhost',
+    help: "Mail to `<workspace slug>@<this domain>` opens tickets in that workspace (besides each workspace's registered support addresses).",
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a domain name')
+      .transform((v) => v.toLowerCase()),
+  },
+  {
+    key: 'supportMaxBytes',
+    env: 'OPSBOOK_SUPPORT_MAX_BYTES',
+    default: '26214400',
+    help: 'Largest support mail accepted (SMTP `SIZE`, and the HTTP intake), attachments included; larger mail is refused with 552 / 413.',
+    schema: int(1024, 1024 ** 3),
+  },
+  {
+    key: 'supportAuthservIds',
+    env: 'OPSBOOK_SUPPORT_AUTHSERV_IDS',
+    default: '',
+    help: "Comma-separated authserv-ids of the mail relay in front of the help desk (`mx.example.com`): the topmost `Authentication-Results` header carrying one of them is believed, and mail that failed DMARC (or DKIM) there opens a `suspected-spoof` ticket instead of joining a customer's conversation. Empty: such headers are ignored (anyone can write them).",
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9._\-,\s]*$/, 'must list host names separated by commas')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((id) => id.trim().toLowerCase())
+          .filter((id) => id !== ''),
+      ),
   },
 ];
 

@@ -47,6 +47,12 @@ export const ERRORS = {
     retryable: false,
     hint: 'Send a smaller body; the limit is set by OPSBOOK_BODY_LIMIT_BYTES.',
   },
+  OPS_MAIL_REFUSED: {
+    status: 422,
+    title: 'The message was refused',
+    retryable: false,
+    hint: 'The detail says why (not readable MIME, no single From address); fix the message and send it again.',
+  },
   OPS_ROUTE_NOT_FOUND: {
     status: 404,
     title: 'No such route',
@@ -88,6 +94,12 @@ export const ERRORS = {
     title: 'Not allowed',
     retryable: false,
     hint: 'Your role in this workspace does not allow this action.',
+  },
+  OPS_SIGNATURE_INVALID: {
+    status: 403,
+    title: 'The request signature does not match',
+    retryable: false,
+    hint: "A provider webhook must carry the provider's signature over the exact public URL (OPSBOOK_PUBLIC_URL and the path) made with the workspace's auth token: check the auth token saved under the messaging provider and the webhook URL set at the provider.",
   },
   OPS_MFA_REQUIRED: {
     status: 403,

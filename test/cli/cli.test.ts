@@ -44,7 +44,7 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'opsbook-cli-'));
 /** Starts `opsbook serve`, resolves with the URL it prints. */
 async function startServe(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
-    env: { ...baseEnv, PORT: '0', ...env },
+    env: { ...baseEnv, PORT: '0', OPSBOOK_SUPPORT_SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -32,7 +32,25 @@ const PUBLIC = new Set([
   // Acts only with the random token stored on the message the link was in; 404 otherwise.
   'GET /api/v1/unsubscribe/:workspaceId/:messageId',
   'POST /api/v1/unsubscribe/:workspaceId/:messageId',
+  // Signed like the status callback; 404 without a provider, 403 for a bad signature.
+  'POST /api/v1/hooks/twilio/:workspaceId/inbound',
+  // The chat widget on a customer's site: anyone may start a conversation (rate-limited per address) in a
+  // workspace whose pack has an in-app chat channel; the rest act only with that conversation's token (404
+  // otherwise) and show only its visible messages. The preflight says only that any origin may call.
+  'POST /api/v1/chat/:workspaceId/conversations',
+  'GET /api/v1/chat/:workspaceId/conversations/:number',
+  'POST /api/v1/chat/:workspaceId/conversations/:number/messages',
+  'GET /api/v1/chat/:workspaceId/conversations/:number/stream',
+  'POST /api/v1/chat/:workspaceId/conversations/:number/csat',
+  'OPTIONS /api/v1/chat/*',
+  // The help centre: published articles only (drafts never leave). The survey answer acts only with the
+  // token of the link sent when the ticket was resolved; 404 otherwise, and nothing changes.
+  'GET /api/v1/help/:workspaceSlug/articles',
+  'POST /api/v1/help/:workspaceId/csat/:number',
 ]);
+
+/** Public routes that do change a workspace for anyone, by design: not attacks when tried across workspaces. */
+const OPEN_TO_ANYONE = new Set(['POST /api/v1/chat/:workspaceId/conversations']);
 
 const LEAVE = '/api/v1/workspaces/:workspaceId/membership';
 
@@ -80,6 +98,51 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'POST /api/v1/workspaces/:workspaceId/templates/:templateId/preview': () => ({}),
   'POST /api/v1/hooks/twilio/:workspaceId/status': () => ({ MessageSid: 'SM1', MessageStatus: 'delivered' }),
   'POST /api/v1/unsubscribe/:workspaceId/:messageId': () => ({ 'List-Unsubscribe': 'One-Click' }),
+  // Takes raw message/rfc822, which this walker cannot send: a JSON body passes the access check and then
+  // gets 415 (test/support-desk/mail-http.test.ts sends real mail).
+  'POST /api/v1/workspaces/:workspaceId/inbound/email': () => ({ raw: 'From: iso@example.com' }),
+  'PUT /api/v1/workspaces/:workspaceId/support/agents/:userId': () => ({ tiers: [], onShift: true }),
+  'POST /api/v1/workspaces/:workspaceId/support/addresses': () => ({
+    address: `iso-${Math.random().toString(36).slice(2, 8)}@example.com`,
+  }),
+  'POST /api/v1/workspaces/:workspaceId/knowledge/articles': () => ({
+    title: 'Isolation',
+    body: 'Isolation article',
+    category: 'Isolation',
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/knowledge/articles/:articleId': () => ({ title: 'Changed' }),
+  'POST /api/v1/help/:workspaceId/csat/:number': () => ({ t: 'not-the-survey-token', score: 5 }),
+  'POST /api/v1/hooks/twilio/:workspaceId/inbound': () => ({
+    MessageSid: 'SMisolation0001',
+    From: 'whatsapp:+919876543210',
+    Body: 'Isolation',
+  }),
+  'POST /api/v1/chat/:workspaceId/conversations': () => ({ text: 'Isolation' }),
+  'POST /api/v1/chat/:workspaceId/conversations/:number/messages': () => ({
+    t: 'x'.repeat(32),
+    text: 'Isolation',
+  }),
+  'POST /api/v1/chat/:workspaceId/conversations/:number/csat': () => ({ t: 'x'.repeat(32), score: 5 }),
+  // The agent help desk (issue 7).
+  'POST /api/v1/workspaces/:workspaceId/tickets': () => ({
+    title: 'Isolation',
+    text: 'Isolation',
+    requester: { email: 'iso@example.com' },
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/tickets/:number': () => ({ title: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/tickets/:number/messages': () => ({
+    kind: 'note',
+    text: 'Isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/tickets/:number/escalate': () => ({ to: 'role:management' }),
+  'POST /api/v1/workspaces/:workspaceId/tickets/:number/resolve': () => ({}),
+  'POST /api/v1/workspaces/:workspaceId/tickets/:number/reopen': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/tickets/:number/merge': () => ({ into: 1 }),
+  'POST /api/v1/workspaces/:workspaceId/tickets/bulk': () => ({
+    numbers: [1],
+    action: 'tag',
+    value: 'isolation',
+  }),
 };
 
 interface Target {
@@ -230,6 +293,41 @@ for (const engine of ENGINES) {
             }
             case 'templateId':
               return 'incident-acknowledgment';
+            case 'number': {
+              // A ticket of its own (also the number of a chat conversation: without its token, 404).
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/tickets`,
+                headers: asSession(ownerSession),
+                payload: BODIES['POST /api/v1/workspaces/:workspaceId/tickets']!(new Set()) as object,
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return String(r.json<{ number: number }>().number);
+            }
+            // No API uploads one (mail does): an id the ticket does not have, answered 404 to those allowed.
+            case 'attachmentId':
+              return 'att_isolation';
+            case 'articleId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/knowledge/articles`,
+                headers: asSession(ownerSession),
+                payload: { title: 'Isolation target', body: 'b', category: 'c', published: true },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ id: string }>().id;
+            }
+            case 'address': {
+              const address = `iso-${Math.random().toString(36).slice(2, 8)}@example.com`;
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/support/addresses`,
+                headers: asSession(ownerSession),
+                payload: { address },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return address;
+            }
             default:
               throw new Error(`no isolation value for :${param}: add one to fresh() in ${import.meta.url}`);
           }
@@ -250,6 +348,10 @@ for (const engine of ENGINES) {
         'messageId',
         'destinationId',
         'templateId',
+        'number',
+        'articleId',
+        'address',
+        'attachmentId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }
@@ -363,7 +465,7 @@ for (const engine of ENGINES) {
         ['ingest token of A', asToken(tokens.get('ingest')!)],
       ];
       for (const r of routes()) {
-        if (!r.url.includes(':workspaceId')) continue;
+        if (!r.url.includes(':workspaceId') || OPEN_TO_ANYONE.has(`${r.method} ${r.url}`)) continue;
         for (const [who, headers] of attackers) {
           const res = await call(r.method, r.url, b, headers);
           tried++;

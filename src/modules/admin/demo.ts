@@ -15,6 +15,7 @@ import type { Database } from '../../store/database.js';
 import { pgCode } from '../../store/database.js';
 import { memberships, users, workspaces } from '../../store/schema.js';
 import { activatePack } from '../packs/versions.js';
+import { loadDemoSupport } from './demo-support.js';
 import { hashPassword } from './passwords.js';
 import { listMyWorkspaces } from './workspaces.js';
 
@@ -98,6 +99,7 @@ export async function loadDemo(
     }
   }
   await activateDemoPacks(database, adminId, now, log);
+  await loadDemoSupport(database, DEMO_ADMIN_EMAIL, now);
   return logins;
 }
 
