@@ -6,6 +6,7 @@ import { benchHttp } from './http.js';
 import { benchPacks } from './packs.js';
 import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
+import { benchSupport } from './support.js';
 import { benchTimers } from './timers.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   timers: benchTimers,
   auth: benchAuth,
   delivery: benchDelivery,
+  support: benchSupport,
 };
 
 const names = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { Page } from './Page';
 import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
 import { navigate } from './router';
 import { type Session, SESSION_ENDED, SessionContext } from './session';
+import { supportPage } from './support/SupportPages';
 
 interface Props {
   readonly me: Me;
@@ -114,7 +115,9 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
                 {error}
               </div>
             )}
-            <Page path={path} me={me} workspace={workspace} access={access} />
+            {supportPage(path, workspace, access) ?? (
+              <Page path={path} me={me} workspace={workspace} access={access} />
+            )}
             {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}
           </main>
         </div>

@@ -28,6 +28,14 @@ export const AREAS: readonly Area[] = [
     ],
   },
   {
+    path: '/support',
+    name: 'Support',
+    none: 'No support figures',
+    holds: "The help desk's dashboard, knowledge base and settings.",
+    permission: 'records.read',
+    next: ['SLA compliance, CSAT and volume by channel', 'Help-centre articles, agents and their shifts'],
+  },
+  {
     path: '/incidents',
     name: 'Incidents',
     none: 'No incidents',

@@ -2,6 +2,7 @@
 
 const PATHS: Readonly<Record<string, readonly string[]>> = {
   '/inbox': ['M3 13h5l2 3h4l2-3h5', 'M5.5 5h13L21 13v6H3v-6z'],
+  '/support': ['M4 13a8 8 0 0 1 16 0', 'M4 13v4h3v-5H4', 'M20 13v4h-3v-5h3'],
   '/incidents': ['M12 3.5 2.5 20h19z', 'M12 10v4.5', 'M12 17.2v.1'],
   '/status': ['M3 12h4l3-7 4 14 3-7h4'],
   '/customers': [

@@ -13,9 +13,11 @@ function subscribe(onChange: () => void): () => void {
 }
 
 const currentPath = () => window.location.pathname;
+const currentSearch = () => window.location.search;
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path === window.location.pathname) return;
+  // A path may carry a query (`/inbox?breached=true`): a change of query alone is a navigation too.
+  if (path === window.location.pathname + window.location.search) return;
   if (options.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATE));
@@ -24,6 +26,11 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
 /** The current pathname, re-rendering on links, back and forward. */
 export function usePath(): string {
   return useSyncExternalStore(subscribe, currentPath);
+}
+
+/** The current query string (`?status=open`), for pages whose filters live in the address. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, currentSearch);
 }
 
 /** Click handler for in-app links: plain clicks navigate in place, modified clicks keep browser behaviour. */
