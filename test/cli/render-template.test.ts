@@ -121,7 +121,7 @@ describe('opsbook render-template', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^templates\.yaml:20:15 error templates\[0\]\.locales\.hi\.body: is not valid Liquid: /m,
+      /^templates\.yaml:21:15 error templates\[0\]\.locales\.hi\.body: is not valid Liquid: /m,
     );
   });
 
@@ -131,7 +131,7 @@ describe('opsbook render-template', () => {
     expect(r.code).toBe(1);
     // The loader may accept the unknown filter (then rendering reports it) or refuse it itself.
     expect(r.stderr).toMatch(
-      /^templates\.yaml:20:15 error templates\[0\]\.locales\.hi\.body: .*line 1, column \d+: (unknown|undefined) filter:? "?shout/m,
+      /^templates\.yaml:21:15 error templates\[0\]\.locales\.hi\.body: .*line 1, column \d+: (unknown|undefined) filter:? "?shout/m,
     );
     if (r.stdout !== '') expect(r.stdout).toContain('Welcome to ShopSmart Pro, Ramesh!');
     const json = await run([dir, 'welcome-sms', '--locale', 'hi', '--json']);
