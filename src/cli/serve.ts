@@ -107,6 +107,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
           port: config.supportSmtpPort,
           domain: config.supportDomain,
           maxBytes: config.supportMaxBytes,
+          trustedAuthservIds: config.supportAuthservIds,
         });
     }
     if (role !== 'api') {

@@ -112,7 +112,7 @@ function inboundEmailRoute(app: FastifyInstance, deps: AppDeps, support: Support
           'Send the raw message as the body, with Content-Type: message/rfc822.',
         );
       const target = await targetOf(deps, workspaceId, request.query.to);
-      const read = await readMail(request.body.bytes);
+      const read = await readMail(request.body.bytes, { trustedAuthservIds: deps.config.supportAuthservIds });
       if (!read.ok) throw new OpsError('OPS_MAIL_REFUSED', `The message was refused: ${read.reason}.`);
       const result = await intakeMail(support, target, read.mail, accessOf(request).actor);
       return reply.code(202).send(

@@ -297,7 +297,7 @@ export function textOfHtml(html: string): string {
     .replace(/&(nbsp|lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!)
     .split(/\r\n|\r|\n/)
     .map((line) => line.replace(/\s+/g, ' ').trim())
-    .filter((line, index, all) => line !== '' || (index > 0 && all[index - 1] !== ''))
+    .filter((line) => line !== '')
     .join('\n')
     .trim();
 }
