@@ -111,6 +111,17 @@ export function clockViews(ep: EnginePolicy, state: SubjectState, nowMs: number)
   });
 }
 
+/** The pack channel escalations are announced on: its in-app channel, else its dashboard. */
+function escalationChannel(ep: EnginePolicy): string | null {
+  return ep.memo('engine:escalation-channel', () => {
+    const channels = ep.policy.pack.channels ?? [];
+    const pick = (kind: string) =>
+      channels.find((c) => c.kind === kind && c.audience === 'internal') ??
+      channels.find((c) => c.kind === kind);
+    return (pick('in-app') ?? pick('dashboard'))?.id ?? null;
+  });
+}
+
 /**
  * Told of every decision, in its transaction, after the subject is saved: the help desk mirrors a ticket's
  * status, tier and clocks into its row (src/modules/support/mirror.ts), whether an API call or a timer
@@ -309,6 +320,17 @@ export class Engine {
           payload: { ...data, subject: subjectKey, type },
           ...(effect.notBeforeMs !== undefined ? { notBefore: new Date(effect.notBeforeMs) } : {}),
         });
+      }
+      if (effect.type === 'escalate' && typeof effect.to === 'string') {
+        // Whoever an escalation goes to is told, by hand or by a timer ("L1 → L2 after 30 min"), in the
+        // app: on the pack's in-app channel, else its dashboard feed. A pack without either records it only.
+        const channel = escalationChannel(governing.ep);
+        if (channel)
+          await enqueueMessage(tx, workspaceId, {
+            idempotencyKey: `${key}:notify`,
+            channel: NOTIFY_CHANNEL,
+            payload: { ...data, channel, to: [effect.to], subject: subjectKey, type: 'notify' },
+          });
       }
     }
     for (const timer of decision.timers) {

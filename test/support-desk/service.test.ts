@@ -161,6 +161,16 @@ for (const engine of ENGINES) {
       );
       expect(row?.tier).toBe('l2-support');
       expect(row?.escalatedAt).not.toBeNull();
+      // The timed escalation tells L2 in the app, as one made by hand does.
+      const told = await database.inWorkspace(ws, (tx) =>
+        tx.select().from(outbox).where(eq(outbox.channel, 'notify')),
+      );
+      expect(
+        told.filter((m) => {
+          const p = m.payload as { subject?: string; to?: string[] };
+          return p.subject === `ticket:${ticket.number}` && p.to?.includes('tier:l2-support');
+        }),
+      ).toHaveLength(1);
     });
 
     it('audits a priority override and re-targets the clocks', async () => {

@@ -11,7 +11,7 @@ import { triage } from '../../core/support/triage.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields } from '../../core/decide/types.js';
 import type { Engine } from '../../engine/engine.js';
-import { enqueueMessage, NOTIFY_CHANNEL } from '../../engine/outbox.js';
+import { enqueueMessage } from '../../engine/outbox.js';
 import { SubjectConflictError } from '../../engine/subjects.js';
 import { OpsError } from '../../errors/catalog.js';
 import { newId } from '../../shared/ids.js';
@@ -722,28 +722,12 @@ export async function escalateTicket(
 ): Promise<TicketRow> {
   return inTicketTx(ctx, workspaceId, async (tx) => {
     const ticket = await ticketForUpdate(tx, workspaceId, number);
-    const handled = await ctx.engine.handleIn(tx, workspaceId, {
+    await ctx.engine.handleIn(tx, workspaceId, {
       type: 'ticket.escalated',
       subject: ticketSubject(number),
       data: { to: input.to, ...(input.reason ? { reason: input.reason } : {}) },
       actor,
     });
-    // The engine records the escalation but tells no one: whoever it goes to (SOP-002 matrix: "Any Level
-    // | Management | Customer threat, legal issue") is notified in the app, once per escalation.
-    for (const e of handled.effects)
-      if (e.type === 'escalate')
-        await enqueueMessage(tx, workspaceId, {
-          idempotencyKey: `${e.key}:notify`,
-          channel: NOTIFY_CHANNEL,
-          payload: {
-            channel: 'in-app',
-            to: [e.to],
-            rule: e.rule,
-            subject: e.subject,
-            type: 'notify',
-            ...(e.reason ? { reason: e.reason } : {}),
-          },
-        });
     const after = (await readTicket(tx, workspaceId, number))!;
     // Escalated to another tier: its queue's assignment takes it from here.
     if (after.tier !== ticket.tier) {
