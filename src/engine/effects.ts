@@ -20,6 +20,34 @@ export interface EffectInput {
 
 export type EffectRow = typeof effects.$inferSelect;
 
+/**
+ * Records a decision's effects in one statement; returns the keys that were new (a key recorded before, or
+ * twice in `inputs`, is recorded once).
+ */
+export async function recordEffects(
+  tx: Tx,
+  workspaceId: string,
+  inputs: readonly EffectInput[],
+): Promise<Set<string>> {
+  const distinct = [...new Map(inputs.map((input) => [input.key, input])).values()];
+  if (distinct.length === 0) return new Set();
+  const rows = await tx
+    .insert(effects)
+    .values(
+      distinct.map((input) => ({
+        workspaceId,
+        key: input.key,
+        subject: input.subject,
+        type: input.type,
+        at: input.at,
+        data: input.data ?? {},
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ key: effects.key });
+  return new Set(rows.map((r) => r.key));
+}
+
 /** Records an effect; recording the same key again changes nothing and returns `created: false`. */
 export async function recordEffect(
   tx: Tx,

@@ -18,11 +18,11 @@ import type { Database, Tx } from '../store/database.js';
 import { rowsOf } from '../store/database.js';
 import { packVersions } from '../store/schema.js';
 import type { Clock } from './clock.js';
-import { readEffects, recordEffect } from './effects.js';
-import { enqueueMessage, NOTIFY_CHANNEL } from './outbox.js';
+import { readEffects, recordEffects, type EffectInput } from './effects.js';
+import { enqueueMessages, NOTIFY_CHANNEL, type MessageInput } from './outbox.js';
 import { loadSubject, lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
-import { appendTimeline } from './timeline.js';
-import { cancelTimer, scheduleTimer } from './timers.js';
+import { appendTimelines } from './timeline.js';
+import { scheduleTimers } from './timers.js';
 import { sqlNow } from './sql-time.js';
 import type { TimerHandler } from './worker.js';
 import { mirrorTicket } from '../modules/support/mirror.js';
@@ -148,6 +148,8 @@ export class Engine {
   /** Prepared policies by pack hash: a version never changes, so it is prepared once per process. */
   private readonly policies = new Map<string, { ep: EnginePolicy; ref: PackRef }>();
   private readonly observers: readonly SubjectObserver[];
+  /** The database clock's reading, once per transaction. */
+  private readonly txNow = new WeakMap<Tx, number>();
 
   constructor(
     private readonly database: Database,
@@ -169,7 +171,28 @@ export class Engine {
   ): Promise<HandledEvent> {
     if (options.mustExist && !(await loadSubject(tx, workspaceId, event.subject)))
       throw new UnknownSubjectError(event.subject);
-    return this.decideIn(tx, workspaceId, event, null);
+    const [handled] = await this.decideIn(tx, workspaceId, [event], null);
+    return handled!;
+  }
+
+  /**
+   * Handles several events for one subject in order, in the caller's transaction, written as one change
+   * (a new ticket and its assignment). `fresh`: the caller is creating the subject, so it is not read
+   * first; if it exists after all, SubjectConflictError (retry).
+   */
+  async handleAllIn(
+    tx: Tx,
+    workspaceId: string,
+    events: readonly EngineEventInput[],
+    options: {
+      readonly fresh?: boolean;
+      /** The pack version that governs a fresh subject, as the caller already read it. */
+      readonly version?: { ep: EnginePolicy; ref: PackRef };
+    } = {},
+  ): Promise<HandledEvent[]> {
+    if (events.length === 0) return [];
+    const fresh = options.fresh ?? false;
+    return this.decideIn(tx, workspaceId, events, null, fresh ? options.version : undefined, fresh);
   }
 
   /** The policy governing a subject (or, for a new one, the workspace's active pack). */
@@ -179,7 +202,7 @@ export class Engine {
     subjectKey: string,
   ): Promise<{ ep: EnginePolicy; ref: PackRef }> {
     const subject = await loadSubject(tx, workspaceId, subjectKey);
-    return subject ? this.policyByHash(tx, workspaceId, subject.pack) : this.activePolicy(tx, workspaceId);
+    return subject ? this.policyByHash(tx, workspaceId, subject.pack) : this.activePolicyIn(tx, workspaceId);
   }
 
   /** Handles one event for a workspace; retried once when another transaction created the subject first. */
@@ -193,7 +216,8 @@ export class Engine {
         return await this.database.inWorkspace(workspaceId, async (tx) => {
           if (options.mustExist && !(await loadSubject(tx, workspaceId, event.subject)))
             throw new UnknownSubjectError(event.subject);
-          return this.decideIn(tx, workspaceId, event, null);
+          const [handled] = await this.decideIn(tx, workspaceId, [event], null);
+          return handled!;
         });
       } catch (err) {
         if (!(err instanceof SubjectConflictError) || attempt >= 3) throw err;
@@ -239,7 +263,7 @@ export class Engine {
     await this.decideIn(
       tx,
       timer.workspaceId,
-      { type: 'timer', subject: timer.subject, data: { timer: name }, actor: 'engine' },
+      [{ type: 'timer', subject: timer.subject, data: { timer: name }, actor: 'engine' }],
       timer.runAt,
     );
   };
@@ -256,12 +280,14 @@ export class Engine {
       await this.decideIn(
         tx,
         workspaceId,
-        {
-          type: 'schedule.started',
-          subject: schedule.key,
-          data: { checklist: schedule.checklist },
-          actor: 'engine',
-        },
+        [
+          {
+            type: 'schedule.started',
+            subject: schedule.key,
+            data: { checklist: schedule.checklist },
+            actor: 'engine',
+          },
+        ],
         null,
         governing,
       );
@@ -269,116 +295,164 @@ export class Engine {
     return schedules.length;
   }
 
+  /**
+   * Decides `events` (all for one subject) in order on one read of the subject, then writes once: the
+   * state, every new effect, the outbox rows of notifications, the final timers, a timeline entry per
+   * event. `fresh`: the subject is being created now (no read; a concurrent creator makes the insert fail
+   * with SubjectConflictError, and the caller retries).
+   */
   private async decideIn(
     tx: Tx,
     workspaceId: string,
-    event: EngineEventInput,
+    events: readonly EngineEventInput[],
     dueAt: Date | null,
     version?: { ep: EnginePolicy; ref: PackRef },
-  ): Promise<HandledEvent> {
+    fresh = false,
+  ): Promise<HandledEvent[]> {
+    const subjectKey = events[0]!.subject;
+    if (events.some((e) => e.subject !== subjectKey))
+      throw new Error('decideIn: every event of one call is for the same subject');
     const nowMs = await this.nowIn(tx, dueAt);
-    const subject = await lockSubject(tx, workspaceId, event.subject);
+    const subject = fresh ? null : await lockSubject(tx, workspaceId, subjectKey);
     const governing =
       version ??
       (subject
         ? await this.policyByHash(tx, workspaceId, subject.pack)
-        : await this.activePolicy(tx, workspaceId));
-    const state = subject ? (subject.state as unknown as Parameters<typeof decide>[1]) : null;
+        : await this.activePolicyIn(tx, workspaceId));
+    let state = subject ? (subject.state as unknown as SubjectState) : null;
     // A timer for a subject that no longer exists (or never did) has nothing to wake.
-    if (event.type === 'timer' && !state) return { effects: [], recorded: 0 };
-    const decision = decide(governing.ep, state, {
-      type: event.type,
-      atMs: nowMs,
-      subject: event.subject,
-      data: event.data,
-    });
+    if (!state && events.some((e) => e.type === 'timer'))
+      return events.map(() => ({ effects: [], recorded: 0 }));
+    const decided: { event: EngineEventInput; effects: readonly Effect[] }[] = [];
+    const timersByName = new Map<string, number | null>();
+    for (const event of events) {
+      const decision = decide(governing.ep, state, {
+        type: event.type,
+        atMs: nowMs,
+        subject: event.subject,
+        data: event.data,
+      });
+      state = decision.state;
+      decided.push({ event, effects: decision.effects });
+      for (const timer of decision.timers) timersByName.set(timer.name, timer.atMs);
+    }
     await saveSubject(tx, workspaceId, {
-      key: event.subject,
-      kind: decision.state.kind,
+      key: subjectKey,
+      kind: state!.kind,
       pack: governing.ref,
-      state: decision.state as unknown as Record<string, unknown>,
+      state: state as unknown as Record<string, unknown>,
       expectedRevision: subject?.revision ?? null,
     });
-    let recorded = 0;
-    for (const effect of decision.effects) {
-      const { key, subject: subjectKey, type, atMs, ...data } = effect;
-      const { created } = await recordEffect(tx, workspaceId, {
-        key,
+    const all = decided.flatMap((d) => d.effects);
+    const inputs = all.map(({ key, subject: s, type, atMs, ...data }) => ({
+      key,
+      subject: s,
+      type,
+      at: new Date(atMs),
+      data,
+    }));
+    const created = await recordEffects(tx, workspaceId, inputs);
+    await enqueueMessages(tx, workspaceId, this.messagesOf(governing.ep, all, inputs, created));
+    await scheduleTimers(
+      tx,
+      workspaceId,
+      [...timersByName].map(([name, atMs]) => ({
+        key: `${subjectKey}:${name}`,
+        kind: ENGINE_TIMER,
         subject: subjectKey,
-        type,
-        at: new Date(atMs),
-        data,
+        runAt: new Date(atMs ?? nowMs),
+        payload: { name },
+        ...(atMs === null ? { mode: 'cancel' as const } : {}),
+      })),
+    );
+    for (const observe of this.observers)
+      await observe(tx, {
+        workspaceId,
+        event: events.at(-1)!,
+        state: state!,
+        effects: all,
+        ep: governing.ep,
+        nowMs,
       });
-      if (!created) continue;
-      recorded++;
-      if (effect.type === 'notify') {
-        // A notification is one `notify` row; the dispatcher expands it into deliveries (one per person
-        // and transport) when it is due, so channel hours and the people on duty then are what count.
-        await enqueueMessage(tx, workspaceId, {
+    const handled = decided.map(({ effects }) => ({
+      effects,
+      // An effect decided twice in one call counts for the first event that decided it.
+      recorded: effects.filter((e) => created.delete(e.key)).length,
+    }));
+    await appendTimelines(
+      tx,
+      workspaceId,
+      decided.flatMap(({ event }, i) =>
+        event.type !== 'timer' || handled[i]!.recorded > 0
+          ? [
+              {
+                subject: event.subject,
+                type: event.type === 'timer' ? 'engine.timer' : event.type,
+                actor: event.actor,
+                data: { ...event.data, effects: handled[i]!.recorded },
+                occurredAt: new Date(nowMs),
+              },
+            ]
+          : [],
+      ),
+    );
+    return handled;
+  }
+
+  /**
+   * The outbox rows of newly recorded effects: a notification is one `notify` row (the dispatcher expands
+   * it into deliveries when it is due, so channel hours and the people on duty then are what count); an
+   * escalation tells whoever it goes to, by hand or by a timer ("L1 → L2 after 30 min"), on the pack's
+   * in-app channel, else its dashboard feed (a pack without either records it only).
+   */
+  private messagesOf(
+    ep: EnginePolicy,
+    effects: readonly Effect[],
+    inputs: readonly EffectInput[],
+    created: ReadonlySet<string>,
+  ): MessageInput[] {
+    const out: MessageInput[] = [];
+    const seen = new Set<string>();
+    for (const [i, effect] of effects.entries()) {
+      if (!created.has(effect.key) || seen.has(effect.key)) continue;
+      seen.add(effect.key);
+      const { key, subject: subjectKey, type, data } = inputs[i]!;
+      if (effect.type === 'notify')
+        out.push({
           idempotencyKey: key,
           channel: NOTIFY_CHANNEL,
           payload: { ...data, subject: subjectKey, type },
           ...(effect.notBeforeMs !== undefined ? { notBefore: new Date(effect.notBeforeMs) } : {}),
         });
-      }
-      if (effect.type === 'escalate' && typeof effect.to === 'string') {
-        // Whoever an escalation goes to is told, by hand or by a timer ("L1 → L2 after 30 min"), in the
-        // app: on the pack's in-app channel, else its dashboard feed. A pack without either records it only.
-        const channel = escalationChannel(governing.ep);
-        if (channel)
-          await enqueueMessage(tx, workspaceId, {
-            idempotencyKey: `${key}:notify`,
-            channel: NOTIFY_CHANNEL,
-            payload: { ...data, channel, to: [effect.to], subject: subjectKey, type: 'notify' },
-          });
-      }
-    }
-    for (const timer of decision.timers) {
-      const key = `${event.subject}:${timer.name}`;
-      if (timer.atMs === null) await cancelTimer(tx, workspaceId, key);
-      else
-        await scheduleTimer(tx, workspaceId, {
-          key,
-          kind: ENGINE_TIMER,
-          subject: event.subject,
-          runAt: new Date(timer.atMs),
-          payload: { name: timer.name },
+      const channel =
+        effect.type === 'escalate' && typeof effect.to === 'string' ? escalationChannel(ep) : null;
+      if (channel && effect.type === 'escalate')
+        out.push({
+          idempotencyKey: `${key}:notify`,
+          channel: NOTIFY_CHANNEL,
+          payload: { ...data, channel, to: [effect.to], subject: subjectKey, type: 'notify' },
         });
     }
-    for (const observe of this.observers)
-      await observe(tx, {
-        workspaceId,
-        event,
-        state: decision.state,
-        effects: decision.effects,
-        ep: governing.ep,
-        nowMs,
-      });
-    if (event.type !== 'timer' || recorded > 0) {
-      await appendTimeline(tx, workspaceId, {
-        subject: event.subject,
-        type: event.type === 'timer' ? 'engine.timer' : event.type,
-        actor: event.actor,
-        data: { ...event.data, effects: recorded },
-        occurredAt: new Date(nowMs),
-      });
-    }
-    return { effects: decision.effects, recorded };
+    return out;
   }
 
   /** Now, from the engine's clock, or the database's; a timer is never handled before its instant. */
   private async nowIn(tx: Tx, dueAt: Date | null): Promise<number> {
     // Only the database's clock needs asking; an injected clock (tests, activation) answers itself.
     const instant = this.clock.now();
-    let nowMs = instant?.getTime();
+    let nowMs = instant?.getTime() ?? this.txNow.get(tx);
     if (nowMs === undefined) {
       const [row] = rowsOf<{ now: Date | string }>(await tx.execute(sql`select ${sqlNow(null)} as now`));
       nowMs = new Date(row?.now ?? 0).getTime();
+      // One reading per transaction: a use case that decides twice (create, then assign) decides both at
+      // the same instant, as one change.
+      this.txNow.set(tx, nowMs);
     }
     return dueAt ? Math.max(nowMs, dueAt.getTime()) : nowMs;
   }
 
-  private async activePolicy(tx: Tx, workspaceId: string) {
+  /** The workspace's active pack version, prepared (what a new subject is governed by). */
+  async activePolicyIn(tx: Tx, workspaceId: string): Promise<{ ep: EnginePolicy; ref: PackRef }> {
     const rows = await tx
       .select({ hash: packVersions.hash, packId: packVersions.packId, version: packVersions.version })
       .from(packVersions)

@@ -4,6 +4,7 @@
  * key, so a retried send carries the same id and receivers can deduplicate.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../store/database.js';
 import { outbox } from '../store/schema.js';
 
@@ -39,6 +40,32 @@ export const NOTIFY_CHANNEL = 'notify';
 export function messageId(workspaceId: string, idempotencyKey: string): string {
   const digest = createHash('sha256').update(`${workspaceId}\u0000${idempotencyKey}`).digest('base64url');
   return `msg_${digest.slice(0, 26)}`;
+}
+
+/** Records several messages in one statement (each as `enqueueMessage` would); keys must be distinct. */
+export async function enqueueMessages(
+  tx: Tx,
+  workspaceId: string,
+  inputs: readonly MessageInput[],
+): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx
+    .insert(outbox)
+    .values(
+      inputs.map((input) => ({
+        id: messageId(workspaceId, input.idempotencyKey),
+        workspaceId,
+        idempotencyKey: input.idempotencyKey,
+        channel: input.channel,
+        payload: input.payload,
+        // Every row names every column in a multi-row insert: the defaults spelt out.
+        nextAttemptAt: input.notBefore ?? sql`now()`,
+        parentId: input.parentId ?? null,
+        recipient: input.recipient ?? null,
+        critical: input.critical ?? false,
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 /** Records a message; recording the same idempotency key again changes nothing. */

@@ -2,7 +2,7 @@
  * The append-only history of a subject. Written in the same transaction as the change it records; the
  * database refuses updates and deletes (trigger) and the app role may only insert and read.
  */
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../store/database.js';
 import { timelineEvents } from '../store/schema.js';
 
@@ -16,6 +16,25 @@ export interface TimelineInput {
 }
 
 export type TimelineEntry = typeof timelineEvents.$inferSelect;
+
+/** Appends several entries in one statement, in order. */
+export async function appendTimelines(
+  tx: Tx,
+  workspaceId: string,
+  inputs: readonly TimelineInput[],
+): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.insert(timelineEvents).values(
+    inputs.map((input) => ({
+      workspaceId,
+      subject: input.subject,
+      type: input.type,
+      actor: input.actor,
+      data: input.data ?? {},
+      occurredAt: input.occurredAt ?? sql`now()`,
+    })),
+  );
+}
 
 /** Appends one entry; returns it with its id and instant. */
 export async function appendTimeline(

@@ -152,6 +152,47 @@ for (const engine of ENGINES) {
       expect(await runs()).toEqual(firstWeek);
     });
 
+    it('handles several events as one change, as if handled one by one', async () => {
+      const events = (subject: string) => [
+        {
+          type: 'ticket.created',
+          subject,
+          data: { priority: 'p0', channel: 'phone-support' },
+          actor: 'test',
+        },
+        { type: 'ticket.replied', subject, data: { by: 'agent' }, actor: 'test' },
+      ];
+      for (const e of events('ticket:ONE')) await live.handle(ws, e);
+      const handled = await database.inWorkspace(ws, (tx) =>
+        live.handleAllIn(tx, ws, events('ticket:ALL'), { fresh: true }),
+      );
+      expect(handled.map((h) => h.recorded)).toEqual([
+        handled[0]!.effects.length,
+        handled[1]!.effects.length,
+      ]);
+      const shape = async (subject: string) => {
+        const state = (await database.inWorkspace(ws, (tx) => loadSubject(tx, ws, subject)))!.state;
+        const wakeups = await database.inWorkspace(ws, (tx) => tx.select().from(timers));
+        return {
+          effects: await effectsOf(subject),
+          fields: state.fields,
+          timers: wakeups
+            .filter((t) => t.subject === subject)
+            .map((t) => [t.key.slice(subject.length), t.runAt.toISOString()])
+            .sort(),
+        };
+      };
+      expect(await shape('ticket:ALL')).toEqual(await shape('ticket:ONE'));
+      const met = (await shape('ticket:ALL')).effects.filter(
+        ([t, , c]) => t === 'clock.met' && c === 'response',
+      );
+      expect(met).toHaveLength(1);
+      // `fresh` claims the subject is new: one that exists makes the write fail, for the caller to retry.
+      await expect(
+        database.inWorkspace(ws, (tx) => live.handleAllIn(tx, ws, events('ticket:ALL'), { fresh: true })),
+      ).rejects.toThrow(/created concurrently/);
+    });
+
     it('records a notification in the outbox, keyed by its effect', async () => {
       await live.handle(ws, {
         type: 'incident.declared',
