@@ -17,7 +17,7 @@ import { storeFailureReply } from '../core/support/mail-rules.js';
 import { OpsError } from '../errors/catalog.js';
 import { findMailTarget, intakeMail, type MailTarget } from '../modules/support/mail-intake.js';
 import { readMail } from '../modules/support/mail-parse.js';
-import type { SupportContext } from '../modules/support/tickets.js';
+import type { SupportContext } from '../modules/support/ticket-store.js';
 
 export interface SupportSmtpOptions {
   readonly support: SupportContext;

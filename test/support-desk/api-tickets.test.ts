@@ -10,7 +10,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { supportContext } from '../../src/modules/support/context.js';
-import { createTicket } from '../../src/modules/support/tickets.js';
+import { createTicket } from '../../src/modules/support/ticket-create.js';
 import type { TicketView } from '../../src/modules/support/ticket-view.js';
 import { rowsOf } from '../../src/store/database.js';
 import { auditLog, outbox } from '../../src/store/schema.js';

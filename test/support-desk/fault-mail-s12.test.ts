@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { findMailTarget, intakeMail, type MailTarget } from '../../src/modules/support/mail-intake.js';
 import { readMail } from '../../src/modules/support/mail-parse.js';
-import type { SupportContext } from '../../src/modules/support/tickets.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import type { Database } from '../../src/store/database.js';
 import { autoReplies, outbox } from '../../src/store/schema.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';

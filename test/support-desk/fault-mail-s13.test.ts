@@ -20,7 +20,7 @@ import {
   type MailTarget,
 } from '../../src/modules/support/mail-intake.js';
 import { readMail } from '../../src/modules/support/mail-parse.js';
-import type { SupportContext } from '../../src/modules/support/tickets.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import type { Database } from '../../src/store/database.js';
 import { outbox, ticketMessages, tickets } from '../../src/store/schema.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';

@@ -12,12 +12,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { HELP_CSP } from '../../src/modules/support/help-pages.js';
-import {
-  createTicket,
-  readTicket,
-  resolveTicket,
-  type SupportContext,
-} from '../../src/modules/support/tickets.js';
+import { resolveTicket } from '../../src/modules/support/tickets.js';
+import { readTicket, type SupportContext } from '../../src/modules/support/ticket-store.js';
+import { createTicket } from '../../src/modules/support/ticket-create.js';
 import { ticketMessages } from '../../src/store/schema.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';

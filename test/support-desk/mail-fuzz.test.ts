@@ -10,7 +10,7 @@ import { activatePack } from '../../src/modules/packs/versions.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { intakeMail, type MailTarget } from '../../src/modules/support/mail-intake.js';
 import { readMail } from '../../src/modules/support/mail-parse.js';
-import type { SupportContext } from '../../src/modules/support/tickets.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import { loadPack } from '../../src/packs/load.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { createWorkspace } from '../support/fixtures.js';

@@ -13,7 +13,7 @@ import { loadDemo } from '../../src/modules/admin/demo.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { findMailTarget, intakeMail, type MailTarget } from '../../src/modules/support/mail-intake.js';
 import { readMail } from '../../src/modules/support/mail-parse.js';
-import type { SupportContext } from '../../src/modules/support/tickets.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import type { Database } from '../../src/store/database.js';
 import {
   mailQuarantine,

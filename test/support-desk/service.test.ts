@@ -13,13 +13,13 @@ import { Worker } from '../../src/engine/worker.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
 import {
   addMessage,
-  createTicket,
   mergeTickets,
   reopenTicket,
   resolveTicket,
   updateTicket,
-  type SupportContext,
 } from '../../src/modules/support/tickets.js';
+import { type SupportContext } from '../../src/modules/support/ticket-store.js';
+import { createTicket } from '../../src/modules/support/ticket-create.js';
 import { loadPack } from '../../src/packs/load.js';
 import type { Database } from '../../src/store/database.js';
 import {

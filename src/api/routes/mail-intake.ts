@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { OpsError } from '../../errors/catalog.js';
 import { findMailTarget, intakeMail, type MailTarget } from '../../modules/support/mail-intake.js';
 import { readMail } from '../../modules/support/mail-parse.js';
-import type { SupportContext } from '../../modules/support/tickets.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { workspaces } from '../../store/schema.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';

@@ -13,7 +13,7 @@ import {
   updateArticle,
   type ArticleRow,
 } from '../../modules/support/knowledge.js';
-import type { SupportContext } from '../../modules/support/tickets.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';
 

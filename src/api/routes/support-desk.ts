@@ -10,7 +10,7 @@ import { listAgents } from '../../modules/support/agents.js';
 import { composerTemplates } from '../../modules/support/composer.js';
 import { deskMetrics, type MetricsQuery } from '../../modules/support/metrics.js';
 import { metricsCsv } from '../../modules/support/metrics-csv.js';
-import type { SupportContext } from '../../modules/support/tickets.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { Id, Slug, TicketNumber, W } from './ticket-schemas.js';
 
 const BASE = '/api/v1/workspaces/:workspaceId/support';

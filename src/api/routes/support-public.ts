@@ -16,7 +16,7 @@ import {
   startConversation,
 } from '../../modules/support/chat.js';
 import { readInbound, receiveInbound } from '../../modules/support/messaging-intake.js';
-import type { SupportContext } from '../../modules/support/tickets.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { WIDGET_SOURCE } from '../../modules/support/widget/widget-source.js';
 import { createTargets, type Targets } from '../../modules/notifications/targets.js';
 import { createChatStream } from '../chat-stream.js';

@@ -11,7 +11,7 @@ import { bulkChange } from '../../modules/support/bulk.js';
 import { activePolicy } from '../../modules/support/detail.js';
 import { SETTABLE_STATUSES } from '../../modules/support/field-checks.js';
 import { listTickets, ticketQueues, type TicketFilters } from '../../modules/support/queries.js';
-import type { SupportContext } from '../../modules/support/tickets.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { governingPolicy } from '../../modules/notifications/directory.js';
 import { accessOf } from '../session.js';
 import type { TicketStream } from '../ticket-stream.js';

@@ -16,14 +16,14 @@ import { readTicketView } from '../../modules/support/queries.js';
 import { sanitizeMailHtml } from '../../modules/support/sanitize.js';
 import {
   addMessage,
-  createTicket,
   escalateTicket,
   mergeTickets,
   reopenTicket,
   resolveTicket,
   updateTicket,
-  type SupportContext,
 } from '../../modules/support/tickets.js';
+import { type SupportContext } from '../../modules/support/ticket-store.js';
+import { createTicket } from '../../modules/support/ticket-create.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';
 import { createTicketStream } from '../ticket-stream.js';

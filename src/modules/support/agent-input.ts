@@ -9,7 +9,7 @@ import type { Tx } from '../../store/database.js';
 import { activePolicy, notFound, ticketPolicy } from './detail.js';
 import { checkTicketFields, type TicketFieldValues } from './field-checks.js';
 import { nonMembers } from './queries.js';
-import { readTicket, type SupportContext } from './tickets.js';
+import { readTicket, type SupportContext } from './ticket-store.js';
 
 export interface PeopleToCheck {
   /** Field pointer → user ids that must be members. */

@@ -15,7 +15,7 @@ const OPEN_STATUSES = ['open', 'pending', 'waiting', 'on-hold'];
 export async function autoAssign(
   tx: Tx,
   ep: EnginePolicy,
-  ticket: TicketRow,
+  ticket: Pick<TicketRow, 'workspaceId' | 'tier' | 'assigneeId'>,
   nowMs: number,
 ): Promise<string | null> {
   if (ticket.assigneeId || !ticket.tier) return null;

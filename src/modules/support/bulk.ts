@@ -4,7 +4,8 @@
  * take the change (merged, unknown) is reported with the reason and the others still change.
  */
 import { OpsError } from '../../errors/catalog.js';
-import { readTicket, resolveTicket, updateTicket, type SupportContext } from './tickets.js';
+import { resolveTicket, updateTicket } from './tickets.js';
+import { readTicket, type SupportContext } from './ticket-store.js';
 
 export const BULK_ACTIONS = ['assign', 'resolve', 'priority', 'status', 'tag'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

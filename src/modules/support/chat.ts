@@ -14,16 +14,9 @@ import { ticketMessages, tickets, workspaces } from '../../store/schema.js';
 import { suggestArticles, type SuggestedArticle } from './knowledge.js';
 import { ticketSubject } from './mirror.js';
 import { renderForCustomer, type TicketRow } from './outbound.js';
-import {
-  addMessage,
-  answerSurvey,
-  createTicket,
-  inTicketTx,
-  insertMessage,
-  ticketForCustomer,
-  type MessageRow,
-  type SupportContext,
-} from './tickets.js';
+import { addMessage, answerSurvey, ticketForCustomer } from './tickets.js';
+import { inTicketTx, insertMessage, type MessageRow, type SupportContext } from './ticket-store.js';
+import { createTicket } from './ticket-create.js';
 
 /** What the visitor sees of a message: never notes, calls or internal events. */
 export interface ChatMessage {

@@ -8,7 +8,7 @@ import { renderTemplate } from '../../core/templates.js';
 import { and, eq } from 'drizzle-orm';
 import { tickets } from '../../store/schema.js';
 import { notFound, ticketPolicy, workspaceNaming } from './detail.js';
-import type { SupportContext } from './tickets.js';
+import type { SupportContext } from './ticket-store.js';
 
 export interface ComposerTemplate {
   readonly id: string;

@@ -2,7 +2,7 @@
 import type { AppDeps } from '../../api/deps.js';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine } from '../../engine/engine.js';
-import type { SupportContext } from './tickets.js';
+import type { SupportContext } from './ticket-store.js';
 
 export function supportContext(deps: Pick<AppDeps, 'database' | 'now' | 'config'>): SupportContext {
   return {

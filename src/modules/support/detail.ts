@@ -18,7 +18,7 @@ import {
 } from '../../store/schema.js';
 import { ticketSubject } from './mirror.js';
 import { readTicketView } from './queries.js';
-import type { SupportContext } from './tickets.js';
+import type { SupportContext } from './ticket-store.js';
 import type { TicketView } from './ticket-view.js';
 
 export interface MessageView {

@@ -29,14 +29,14 @@ import { rowsOf, type Database, type Tx } from '../../store/database.js';
 import { autoReplies, mailQuarantine, outbox, ticketMessages, tickets } from '../../store/schema.js';
 import type { InboundMail } from './mail-parse.js';
 import { transportOf, type TicketRow } from './outbound.js';
+import { addMessage } from './tickets.js';
+import { inTicketTx, insertMessage, readTicket, type SupportContext } from './ticket-store.js';
 import {
-  addMessage,
-  createTicket,
-  inTicketTx,
-  insertMessage,
-  readTicket,
-  type SupportContext,
-} from './tickets.js';
+  createReservedTicket,
+  reserveTicket,
+  type CreateTicketInput,
+  type Reservation,
+} from './ticket-create.js';
 
 /** Where mail to one address goes: the workspace and the pack channel its tickets count under. */
 export interface MailTarget {
@@ -128,11 +128,46 @@ type Plan =
   | { kind: 'duplicate'; ticket: TicketRow; message: string }
   | { kind: 'loop' }
   | { kind: 'thread'; ticket: TicketRow }
-  /** `ackLimit`: the pack's hourly acknowledgements per sender when this mail may get one, else null. */
-  | { kind: 'new'; channel: string; ackLimit: number | null; suspect: boolean };
+  | { kind: 'bounce' }
+  /** A new ticket, reserved (number, triage, assignee) in the planning transaction. */
+  | { kind: 'new'; input: CreateTicketInput; reserved: Reservation; acknowledged: boolean; suspect: boolean };
 
-/** Reads what decides where the mail goes, in one short transaction. */
-async function plan(ctx: SupportContext, target: MailTarget, mail: InboundMail): Promise<Plan> {
+/** The ticket a new mail opens. */
+function ticketInput(
+  target: MailTarget,
+  mail: InboundMail,
+  actor: string,
+  channel: string,
+  suspect: boolean,
+  acknowledge: boolean,
+): CreateTicketInput {
+  return {
+    title: mail.subject || '(no subject)',
+    text: mail.text,
+    html: mail.html,
+    channel,
+    requester: { email: mail.from.address, ...(mail.from.name ? { name: mail.from.name } : {}) },
+    actor,
+    author: { type: 'customer', ...(mail.from.name ? { name: mail.from.name } : {}) },
+    emailMessageId: mail.messageId,
+    attachments: mail.attachments,
+    data: mailData(target, mail),
+    acknowledge,
+    ...(suspect ? { tags: [SPOOF_TAG] } : {}),
+  };
+}
+
+/**
+ * Decides where the mail goes, in one short transaction: a redelivery, a loop, a reply on a thread, or a
+ * new ticket, whose acknowledgement slot, number and assignee are reserved here too (then committed at
+ * once, so mails arriving together never wait on each other's tickets).
+ */
+async function plan(
+  ctx: SupportContext,
+  target: MailTarget,
+  mail: InboundMail,
+  actor: string,
+): Promise<Plan> {
   const ws = target.workspaceId;
   return ctx.database.inWorkspace(ws, async (tx) => {
     const [seen] = await tx
@@ -152,21 +187,34 @@ async function plan(ctx: SupportContext, target: MailTarget, mail: InboundMail):
       : ((await threadedByHeaders(tx, [...mail.replyTo, ...mail.reportedIds])) ??
         (await threadedByToken(tx, ws, mail)));
     if (threaded) return { kind: 'thread', ticket: threaded };
-    let ep: EnginePolicy;
+    // SOP intake: a report about mail we sent that names no ticket of ours is not a customer's request.
+    if (mail.report) return { kind: 'bounce' };
+    let governing: Awaited<ReturnType<typeof ctx.engine.activePolicyIn>>;
     try {
-      ep = (await ctx.engine.policyFor(tx, ws, 'mail:intake')).ep;
+      governing = await ctx.engine.activePolicyIn(tx, ws);
     } catch (err) {
       if (err instanceof NoActivePackError) throw new OpsError('OPS_NO_ACTIVE_PACK', err.message);
       throw err;
     }
+    const { ep } = governing;
     const channel = emailChannel(ep, target.channel);
     const autoReply = ep.policy.pack.desk?.autoReply;
     const automated = mail.automation.reasons.length > 0;
-    const ackLimit =
-      autoReply && !automated && !suspect && transportOf(ep, channel) === 'email'
-        ? autoReply.maxPerSenderPerHour
-        : null;
-    return { kind: 'new', channel, ackLimit, suspect };
+    const acknowledged =
+      !!autoReply &&
+      !automated &&
+      !suspect &&
+      transportOf(ep, channel) === 'email' &&
+      (await takeAcknowledgementSlot(
+        tx,
+        ws,
+        mail.from.address,
+        autoReply.maxPerSenderPerHour,
+        ctx.now().getTime(),
+      ));
+    const input = ticketInput(target, mail, actor, channel, suspect, acknowledged);
+    const reserved = await reserveTicket(ctx, tx, ws, input, governing);
+    return { kind: 'new', input, reserved, acknowledged, suspect };
   });
 }
 
@@ -177,29 +225,27 @@ async function plan(ctx: SupportContext, target: MailTarget, mail: InboundMail):
  * at most 5, per sender per hour). A slot taken for a ticket that then turns out to be a redelivery, or
  * whose transaction fails, stays taken: the limit errs toward fewer acknowledgements, never more.
  */
-async function reserveAcknowledgement(
-  ctx: SupportContext,
+async function takeAcknowledgementSlot(
+  tx: Tx,
   workspaceId: string,
   address: string,
   maxPerSenderPerHour: number,
   nowMs: number,
 ): Promise<boolean> {
-  return ctx.database.inWorkspace(workspaceId, async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`opsbook:ack:${workspaceId}:${address}`}, 0))`,
-    );
-    const [sent] = await tx
-      .select({ n: count() })
-      .from(autoReplies)
-      .where(and(eq(autoReplies.address, address), gt(autoReplies.sentAt, new Date(nowMs - HOUR_MS))));
-    const allowed = acknowledgementAllowed({
-      automated: false,
-      sentInLastHour: sent?.n ?? 0,
-      maxPerSenderPerHour,
-    });
-    if (allowed) await tx.insert(autoReplies).values({ workspaceId, address, sentAt: new Date(nowMs) });
-    return allowed;
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`opsbook:ack:${workspaceId}:${address}`}, 0))`,
+  );
+  const [sent] = await tx
+    .select({ n: count() })
+    .from(autoReplies)
+    .where(and(eq(autoReplies.address, address), gt(autoReplies.sentAt, new Date(nowMs - HOUR_MS))));
+  const allowed = acknowledgementAllowed({
+    automated: false,
+    sentInLastHour: sent?.n ?? 0,
+    maxPerSenderPerHour,
   });
+  if (allowed) await tx.insert(autoReplies).values({ workspaceId, address, sentAt: new Date(nowMs) });
+  return allowed;
 }
 
 /**
@@ -288,7 +334,7 @@ export async function intakeMail(
   actor: string,
 ): Promise<IntakeResult> {
   const ws = target.workspaceId;
-  const decided = await plan(ctx, target, mail);
+  const decided = await plan(ctx, target, mail, actor);
   switch (decided.kind) {
     case 'duplicate':
       // The first delivery may have died between its ticket and its note.
@@ -336,33 +382,17 @@ export async function intakeMail(
         acknowledged: false,
       };
     }
+    case 'bounce':
+      return quarantine(ctx, target, mail, 'bounce');
     case 'new': {
-      // SOP intake: a report about mail we sent that names no ticket of ours is not a customer's request.
-      if (mail.report) return quarantine(ctx, target, mail, 'bounce');
-      const acknowledge =
-        decided.ackLimit !== null &&
-        (await reserveAcknowledgement(ctx, ws, mail.from.address, decided.ackLimit, ctx.now().getTime()));
-      const created = await createTicket(ctx, ws, {
-        title: mail.subject || '(no subject)',
-        text: mail.text,
-        html: mail.html,
-        channel: decided.channel,
-        requester: { email: mail.from.address, ...(mail.from.name ? { name: mail.from.name } : {}) },
-        actor,
-        author: { type: 'customer', ...(mail.from.name ? { name: mail.from.name } : {}) },
-        emailMessageId: mail.messageId,
-        attachments: mail.attachments,
-        data: mailData(target, mail),
-        acknowledge,
-        ...(decided.suspect ? { tags: [SPOOF_TAG] } : {}),
-      });
+      const created = await createReservedTicket(ctx, ws, decided.input, decided.reserved);
       if (decided.suspect) await noteSuspectedSpoof(ctx, ws, created.ticket.number, mail);
       return {
         outcome: 'stored',
         ticket: created.ticket.number,
         message: created.message.id,
         created: created.created,
-        acknowledged: acknowledge && created.created,
+        acknowledged: decided.acknowledged && created.created,
       };
     }
   }

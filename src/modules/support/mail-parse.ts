@@ -26,7 +26,7 @@ import {
 } from '../../core/support/mail-rules.js';
 import { mailAuthOf, type MailAuth } from './mail-auth.js';
 import { sanitizeMailHtml } from './sanitize.js';
-import type { AttachmentInput } from './tickets.js';
+import type { AttachmentInput } from './ticket-store.js';
 
 export interface InboundMail {
   /** The From address, lower-cased, and its display name. */

@@ -10,7 +10,9 @@ import { normalisePhone } from '../../core/phone.js';
 import type { FieldError } from '../../errors/catalog.js';
 import { ticketMessages, tickets } from '../../store/schema.js';
 import { activePolicy, packChannelOf, titleOf } from './chat.js';
-import { addMessage, createTicket, type SupportContext } from './tickets.js';
+import { addMessage } from './tickets.js';
+import { type SupportContext } from './ticket-store.js';
+import { createTicket } from './ticket-create.js';
 
 export interface InboundMedia {
   readonly url: string;

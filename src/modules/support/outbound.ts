@@ -36,6 +36,28 @@ export interface CustomerMessage {
   readonly notBefore?: Date;
 }
 
+/** The customer's address on the ticket's channel, and the transport: null when nothing can reach them. */
+export function recipientOf(
+  ep: EnginePolicy,
+  ticket: Pick<TicketRow, 'channel' | 'requesterEmail' | 'requesterPhone'>,
+): { transport: 'email' | 'sms' | 'whatsapp'; to: string } | null {
+  const transport = transportOf(ep, ticket.channel);
+  const to = transport === 'email' ? ticket.requesterEmail : transport ? ticket.requesterPhone : null;
+  return transport && to ? { transport, to } : null;
+}
+
+type Addressed = Pick<
+  TicketRow,
+  | 'workspaceId'
+  | 'number'
+  | 'title'
+  | 'channel'
+  | 'requesterName'
+  | 'requesterEmail'
+  | 'requesterPhone'
+  | 'locale'
+>;
+
 /**
  * Records one message to the ticket's customer. Returns the outbox id (`msg_…`, also the email's
  * Message-ID left of the @) or null when the channel has no transport or the customer no address there.
@@ -43,12 +65,12 @@ export interface CustomerMessage {
 export async function sendToCustomer(
   tx: Tx,
   ep: EnginePolicy,
-  ticket: TicketRow,
+  ticket: Addressed,
   message: CustomerMessage,
 ): Promise<string | null> {
-  const transport = transportOf(ep, ticket.channel);
-  const to = transport === 'email' ? ticket.requesterEmail : transport ? ticket.requesterPhone : null;
-  if (!transport || !to) return null;
+  const recipient = recipientOf(ep, ticket);
+  if (!recipient) return null;
+  const { transport, to } = recipient;
   const { id } = await enqueueMessage(tx, ticket.workspaceId, {
     idempotencyKey: message.key,
     channel: transport,
@@ -73,7 +95,7 @@ export async function sendToCustomer(
 export function renderForCustomer(
   ep: EnginePolicy,
   templateId: string,
-  ticket: TicketRow,
+  ticket: Pick<TicketRow, 'number' | 'title' | 'requesterName' | 'locale'>,
   values: Readonly<Record<string, string>>,
 ): { subject: string | null; text: string } | { error: string } | null {
   const template = ep.policy.pack.templates?.find((t) => t.id === templateId);
