@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { readEffects } from '../../src/engine/effects.js';
-import { ENGINE_TIMER, Engine, NoActivePackError } from '../../src/engine/engine.js';
+import { ENGINE_TIMER, Engine, NoActivePackError, type EngineEventInput } from '../../src/engine/engine.js';
 import { loadSubject } from '../../src/engine/subjects.js';
 import { Worker } from '../../src/engine/worker.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
@@ -153,7 +153,7 @@ for (const engine of ENGINES) {
     });
 
     it('handles several events as one change, as if handled one by one', async () => {
-      const events = (subject: string) => [
+      const events = (subject: string): EngineEventInput[] => [
         {
           type: 'ticket.created',
           subject,

@@ -13,6 +13,7 @@ import { checkNewTicket, checkTicketInput } from '../../modules/support/agent-in
 import { readAttachment, ticketDetail } from '../../modules/support/detail.js';
 import { phoneChannel } from '../../modules/support/field-checks.js';
 import { readTicketView } from '../../modules/support/queries.js';
+import { ticketView } from '../../modules/support/ticket-view.js';
 import { sanitizeMailHtml } from '../../modules/support/sanitize.js';
 import {
   addMessage,
@@ -83,35 +84,38 @@ export function ticketRoutes(app: FastifyInstance, deps: AppDeps, support: Suppo
     async (request, reply) => {
       const { workspaceId } = request.params;
       const b = request.body;
-      const policy = await checkNewTicket(
-        support,
-        workspaceId,
-        { priority: b.priority, category: b.category, tier: b.tier, channel: b.channel },
-        b.assigneeId ? { '/body/assigneeId': [b.assigneeId] } : {},
-      );
       const agent = agentOf(request);
-      const { ticket } = await createTicket(support, workspaceId, {
-        title: b.title,
-        text: b.text,
-        channel: b.channel ?? (b.call ? phoneChannel(policy.pack) : 'api'),
-        requester: b.requester,
-        account: b.account,
-        plan: b.plan,
-        locale: b.locale,
-        priority: b.priority,
-        category: b.category,
-        tier: b.tier,
-        tags: b.tags,
-        assigneeId: b.assigneeId,
-        actor: accessOf(request).actor,
-        // A call's first message is the agent's log of it; otherwise the customer's words, typed in.
-        author: b.call
-          ? agent
-          : { type: 'customer', ...(b.requester.name ? { name: b.requester.name } : {}) },
-        messageKind: b.call ? 'call' : 'reply',
-        ...(b.call ? { data: { call: b.call } } : {}),
+      const created = await createTicket(support, workspaceId, async (tx, { ep }) => {
+        await checkNewTicket(
+          tx,
+          workspaceId,
+          ep.policy,
+          { priority: b.priority, category: b.category, tier: b.tier, channel: b.channel },
+          b.assigneeId ? { '/body/assigneeId': [b.assigneeId] } : {},
+        );
+        return {
+          title: b.title,
+          text: b.text,
+          channel: b.channel ?? (b.call ? phoneChannel(ep.policy.pack) : 'api'),
+          requester: b.requester,
+          account: b.account,
+          plan: b.plan,
+          locale: b.locale,
+          priority: b.priority,
+          category: b.category,
+          tier: b.tier,
+          tags: b.tags,
+          assigneeId: b.assigneeId,
+          actor: accessOf(request).actor,
+          // A call's first message is the agent's log of it; otherwise the customer's words, typed in.
+          author: b.call
+            ? agent
+            : { type: 'customer', ...(b.requester.name ? { name: b.requester.name } : {}) },
+          messageKind: b.call ? 'call' : 'reply',
+          ...(b.call ? { data: { call: b.call } } : {}),
+        };
       });
-      return reply.code(201).send(await viewOf(support, workspaceId, ticket.number));
+      return reply.code(201).send(ticketView(created.ticket, created.assigneeName ?? null));
     },
   );
 

@@ -19,20 +19,27 @@ export async function governingPolicy(
   hash: string | null,
 ): Promise<Policy | null> {
   if (hash && policies.has(hash)) return policies.get(hash)!;
+  const where = and(
+    eq(packVersions.workspaceId, workspaceId),
+    hash ? eq(packVersions.hash, hash) : eq(packVersions.active, true),
+  );
+  // The active version's hash first: its (large) document is read only when this process has not
+  // compiled that version yet.
+  let governing = hash;
+  if (!governing) {
+    const [active] = await tx.select({ hash: packVersions.hash }).from(packVersions).where(where).limit(1);
+    if (!active) return null;
+    governing = active.hash;
+    const cached = policies.get(governing);
+    if (cached) return cached;
+  }
   const rows = await tx
     .select({ document: packVersions.document, hash: packVersions.hash })
     .from(packVersions)
-    .where(
-      and(
-        eq(packVersions.workspaceId, workspaceId),
-        hash ? eq(packVersions.hash, hash) : eq(packVersions.active, true),
-      ),
-    )
+    .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.hash, governing)))
     .limit(1);
   const row = rows[0];
   if (!row) return null;
-  const cached = policies.get(row.hash);
-  if (cached) return cached;
   const policy = compilePack(row.document as Pack, row.hash);
   policies.set(row.hash, policy);
   return policy;

@@ -34,19 +34,16 @@ function checkTemplate(policy: Policy, template: string | undefined, pointer: st
     ]);
 }
 
-/** A new ticket's fields against the active pack; returns that pack (for defaults such as the phone channel). */
+/** A new ticket's fields against the pack that will govern it, in the transaction that reserves it. */
 export async function checkNewTicket(
-  ctx: SupportContext,
+  tx: Tx,
   workspaceId: string,
+  policy: Policy,
   values: TicketFieldValues,
   people: PeopleToCheck,
-): Promise<Policy> {
-  return ctx.database.inWorkspace(workspaceId, async (tx) => {
-    const policy = await activePolicy(tx, workspaceId);
-    checkTicketFields(policy.pack, values);
-    await checkPeople(tx, workspaceId, people);
-    return policy;
-  });
+): Promise<void> {
+  checkTicketFields(policy.pack, values);
+  await checkPeople(tx, workspaceId, people);
 }
 
 /**

@@ -6,14 +6,14 @@
  * (created, then assigned) as one change.
  */
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { triage } from '../../core/support/triage.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields } from '../../core/decide/types.js';
 import type { PackRef } from '../../engine/subjects.js';
 import { newId } from '../../shared/ids.js';
 import type { Tx } from '../../store/database.js';
-import { ticketCounters, tickets, type TicketTriage } from '../../store/schema.js';
+import { ticketCounters, tickets, users, type TicketTriage } from '../../store/schema.js';
 import { autoAssign } from './assignment.js';
 import { ticketSubject } from './mirror.js';
 import {
@@ -27,7 +27,6 @@ import {
   findByEmailMessageId,
   inTicketTx,
   insertMessages,
-  readTicket,
   sha256,
   subjectFields,
   type AttachmentInput,
@@ -73,6 +72,8 @@ export interface CreateTicketInput {
 export interface CreatedTicket {
   readonly ticket: TicketRow;
   readonly message: MessageRow;
+  /** The assignee's name (for the API's view), when the ticket was created by this call. */
+  readonly assigneeName?: string | null;
   /** False when the same email Message-ID was already turned into a message (a redelivered mail). */
   readonly created: boolean;
   /** The customer's conversation token, when asked for (shown once). */
@@ -163,22 +164,42 @@ class DuplicateIntake extends Error {
 }
 
 /**
+ * Builds a new ticket's input in the transaction that reserves it, against the pack version that will
+ * govern it: a check that throws (an unknown priority, a non-member assignee) rolls back and changes
+ * nothing, and no activation can slip in between the check and the ticket.
+ */
+export type TicketInputBuilder = (
+  tx: Tx,
+  governing: { readonly ep: EnginePolicy; readonly ref: PackRef },
+) => Promise<CreateTicketInput>;
+
+/**
  * A new ticket from any intake. Idempotent for email: the same Message-ID (a redelivered mail, or the same
  * mail to two of the workspace's addresses) answers with the ticket it already made, `created: false`.
  */
 export async function createTicket(
   ctx: SupportContext,
   workspaceId: string,
-  input: CreateTicketInput,
+  input: CreateTicketInput | TicketInputBuilder,
 ): Promise<CreatedTicket> {
-  const reserved = await ctx.database.inWorkspace(workspaceId, async (tx) => {
-    const existing = input.emailMessageId
-      ? await findByEmailMessageId(tx, workspaceId, input.emailMessageId)
+  type Reserved =
+    | { readonly existing: { ticket: TicketRow; message: MessageRow } }
+    | { readonly input: CreateTicketInput; readonly reservation: Reservation };
+  const reserved = await ctx.database.inWorkspace(workspaceId, async (tx): Promise<Reserved> => {
+    let governing: { ep: EnginePolicy; ref: PackRef } | undefined;
+    let built: CreateTicketInput;
+    if (typeof input === 'function') {
+      governing = await ctx.engine.activePolicyIn(tx, workspaceId);
+      built = await input(tx, governing);
+    } else built = input;
+    const existing = built.emailMessageId
+      ? await findByEmailMessageId(tx, workspaceId, built.emailMessageId)
       : null;
-    return existing ? { existing } : reserveTicket(ctx, tx, workspaceId, input);
+    if (existing) return { existing };
+    return { input: built, reservation: await reserveTicket(ctx, tx, workspaceId, built, governing) };
   });
   if ('existing' in reserved) return { ...reserved.existing, created: false };
-  return createReservedTicket(ctx, workspaceId, input, reserved);
+  return createReservedTicket(ctx, workspaceId, reserved.input, reserved.reservation);
 }
 
 /** Writes a reserved ticket (`reserveTicket`, committed): the second of a new ticket's transactions. */
@@ -333,7 +354,19 @@ async function writeTicket(
       ],
       { fresh, version: { ep, ref } },
     );
-    const saved = await readTicket(tx, workspaceId, number);
-    return { ticket: saved ?? ticket!, message, created: true, ...(token ? { token } : {}) };
+    // The row as the engine's mirror left it (status, clocks), with the assignee's name for the API.
+    const [saved] = await tx
+      .select({ ticket: getTableColumns(tickets), assigneeName: users.name })
+      .from(tickets)
+      .leftJoin(users, eq(users.id, tickets.assigneeId))
+      .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.number, number)))
+      .limit(1);
+    return {
+      ticket: saved?.ticket ?? ticket!,
+      assigneeName: saved?.assigneeName ?? null,
+      message,
+      created: true,
+      ...(token ? { token } : {}),
+    };
   });
 }
