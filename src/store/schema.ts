@@ -655,6 +655,12 @@ export const tickets = pgTable(
     packVersion: text('pack_version'),
     /** The engine's clocks as of its last decision: id, phase, due, and the derivation of the due time. */
     clocks: jsonb('clocks').$type<TicketClock[]>().notNull().default([]),
+    /**
+     * The verdict (`met`, `breached`) of the first-response clock and of the resolution clock, once
+     * given: metrics and their drill-down read these rather than search `clocks` on every row.
+     */
+    firstResponseVerdict: text('first_response_verdict'),
+    resolutionVerdict: text('resolution_verdict'),
     /** The earliest due time of a running clock: the inbox sorts on it. */
     nextDueAt: instant('next_due_at'),
     breached: boolean('breached').notNull().default(false),

@@ -125,6 +125,27 @@ for (const engine of ENGINES) {
       expect(await find('&|!():*')).toEqual([]);
     });
 
+    it('searches open work in the inbox view, and every status when asked', async () => {
+      const word = `quasar${engine.name}`;
+      const open = await desk.call('POST', '/tickets', {
+        title: `Open ${word} ticket`,
+        text: 'Still open.',
+        requester: { email: 'open.search@example.test' },
+      });
+      const done = await desk.call('POST', '/tickets', {
+        title: `Resolved ${word} ticket`,
+        text: 'Done.',
+        requester: { email: 'done.search@example.test' },
+      });
+      const [o, d] = [open.json<{ number: number }>().number, done.json<{ number: number }>().number];
+      expect((await desk.call('POST', `/tickets/${d}/resolve`, {})).statusCode).toBe(200);
+      const numbers = async (query: string) =>
+        (await desk.call('GET', `/tickets?limit=200&${query}`)).json<Page>().items.map((t) => t.number);
+      expect(await numbers(`q=${word}`)).toEqual([o]);
+      expect((await numbers(`status=all&q=${word}`)).sort()).toEqual([o, d].sort());
+      expect(await numbers(`status=resolved&q=${word}`)).toEqual([d]);
+    });
+
     it('filters by priority and breach, and counts open work per tier', async () => {
       const p4 = (await desk.call('GET', '/tickets?priority=p4&limit=200')).json<Page>().items;
       expect(p4.length).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ import { supportContext } from '../../src/modules/support/context.js';
 import { createTicket } from '../../src/modules/support/ticket-create.js';
 import type { TicketView } from '../../src/modules/support/ticket-view.js';
 import { rowsOf } from '../../src/store/database.js';
-import { auditLog, outbox } from '../../src/store/schema.js';
+import { auditLog, outbox, tickets } from '../../src/store/schema.js';
 import { ENGINES } from '../support/databases.js';
 import { openDesk, type Desk } from './api-helpers.js';
 
@@ -98,6 +98,14 @@ for (const engine of ENGINES) {
       expect(after.message.direction).toBe('out');
       expect(after.ticket.clocks.find((c) => c.id === 'first-response')?.phase).toBe('met');
       expect(after.ticket.firstResponseAt).not.toBeNull();
+      // The mirror records the verdict metrics count (first response met), not only the clock.
+      const [verdicts] = await desk.t.database.inWorkspace(desk.ws, (tx) =>
+        tx
+          .select({ fr: tickets.firstResponseVerdict, res: tickets.resolutionVerdict })
+          .from(tickets)
+          .where(and(eq(tickets.workspaceId, desk.ws), eq(tickets.number, ticket.number))),
+      );
+      expect(verdicts).toEqual({ fr: 'met', res: null });
       const sent = (await outboxRows()).filter((r) => r.channel === 'email' && r.recipient === email('ravi'));
       expect(sent.map((r) => (r.payload as { text: string }).text)).toContain('We are on it.');
 

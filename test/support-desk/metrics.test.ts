@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.js';
+import { clockVerdicts } from '../../src/modules/support/clock-groups.js';
 import { tickets, type TicketClock } from '../../src/store/schema.js';
 import { ENGINES } from '../support/databases.js';
 import { openDesk, type Desk } from './api-helpers.js';
@@ -81,6 +82,8 @@ for (const engine of ENGINES) {
           rows.map((r) => ({
             ...base,
             ...r,
+            // As the engine's mirror records them.
+            ...clockVerdicts(r.clocks ?? []),
             id: newId('tkt', r.createdAt.getTime()),
             updatedAt: r.createdAt,
           })),

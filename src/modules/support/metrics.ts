@@ -65,27 +65,46 @@ export interface DeskMetrics {
   readonly volumeByDay: { day: string; count: number }[];
 }
 
-/** One row per grouping set: `grp` says which (all, priority, channel, day, agent). */
-interface FigureRow {
-  grp: 'all' | 'priority' | 'channel' | 'day' | 'agent';
-  key: string | null;
+/** One row per (priority, channel, agent) of the period: sums, from which every total is rolled up. */
+interface SumRow {
+  priority: string;
+  channel: string;
+  agent: string | null;
   total: number | string;
   fr_count: number | string;
-  fr_avg: number | string | null;
-  fr_p: (number | string | null)[] | string | null;
+  fr_sum: number | string | null;
   res_count: number | string;
-  res_avg: number | string | null;
-  res_p: (number | string | null)[] | string | null;
+  res_sum: number | string | null;
   fr_met: number | string;
   fr_breached: number | string;
   res_met: number | string;
   res_breached: number | string;
   fcr: number | string;
-  csat_avg: number | string | null;
+  csat_sum: number | string | null;
   csat_count: number | string;
   reopened: number | string;
   ever_resolved: number | string;
 }
+
+/** The sums of a set of rows, and their means. */
+interface Totals {
+  total: number;
+  frCount: number;
+  frSum: number;
+  resCount: number;
+  resSum: number;
+  frMet: number;
+  frBreached: number;
+  resMet: number;
+  resBreached: number;
+  fcr: number;
+  csatSum: number;
+  csatCount: number;
+  reopened: number;
+  everResolved: number;
+}
+
+type Percentiles = (number | string | null)[] | string | null;
 
 const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
 const int = (v: number | string | null | undefined) => Number(v ?? 0);
@@ -93,7 +112,7 @@ const round = (v: number | null) => (v === null ? null : Math.round(v));
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
 
 /** `{0.5,0.9}` from a driver that does not parse float8[] (and the parsed array from one that does). */
-function percentiles(v: FigureRow['fr_p']): [number | null, number | null] {
+function percentiles(v: Percentiles): [number | null, number | null] {
   const list = typeof v === 'string' ? v.replace(/[{}]/g, '').split(',') : (v ?? []);
   const at = (i: number) => {
     const x = list[i];
@@ -116,6 +135,57 @@ export function metricsFilters(q: MetricsQuery): TicketFilters {
   return { statuses: null, from: q.from, to: q.to, ...scopeFilters(q) };
 }
 
+const ZERO: Totals = {
+  total: 0,
+  frCount: 0,
+  frSum: 0,
+  resCount: 0,
+  resSum: 0,
+  frMet: 0,
+  frBreached: 0,
+  resMet: 0,
+  resBreached: 0,
+  fcr: 0,
+  csatSum: 0,
+  csatCount: 0,
+  reopened: 0,
+  everResolved: 0,
+};
+
+function add(t: Totals, r: SumRow): Totals {
+  return {
+    total: t.total + int(r.total),
+    frCount: t.frCount + int(r.fr_count),
+    frSum: t.frSum + int(r.fr_sum),
+    resCount: t.resCount + int(r.res_count),
+    resSum: t.resSum + int(r.res_sum),
+    frMet: t.frMet + int(r.fr_met),
+    frBreached: t.frBreached + int(r.fr_breached),
+    resMet: t.resMet + int(r.res_met),
+    resBreached: t.resBreached + int(r.res_breached),
+    fcr: t.fcr + int(r.fcr),
+    csatSum: t.csatSum + int(r.csat_sum),
+    csatCount: t.csatCount + int(r.csat_count),
+    reopened: t.reopened + int(r.reopened),
+    everResolved: t.everResolved + int(r.ever_resolved),
+  };
+}
+
+/** Rolls the sums up by a key (all of them under ''), in first-seen order. */
+function rollUp(rows: readonly SumRow[], keyOf: (r: SumRow) => string | null): Map<string | null, Totals> {
+  const out = new Map<string | null, Totals>();
+  for (const r of rows) out.set(keyOf(r), add(out.get(keyOf(r)) ?? ZERO, r));
+  return out;
+}
+
+/**
+ * The period's figures in four statements rather than one GROUPING SETS statement: sums per (priority,
+ * channel, agent) in one pass that PostgreSQL runs in parallel (every other total is rolled up from
+ * them here), tickets per day, and the exact percentiles, whose sorts are the costly part, only where
+ * shown (the period's first response and resolution; each agent's first response). Durations are
+ * float8 (`date_part`): `extract` answers numeric, several times slower to sum and sort at a million
+ * rows (docs/benchmarks.md).
+ */
 async function figures(
   tx: Tx,
   workspaceId: string,
@@ -124,50 +194,62 @@ async function figures(
   timeZone: string,
 ) {
   const where = and(...ticketConditions(workspaceId, metricsFilters(q)));
-  const since = (column: SQL) => sql`extract(epoch from (${column} - ${tickets.createdAt})) * 1000`;
+  const since = (column: SQL) => sql`date_part('epoch', ${column} - ${tickets.createdAt}) * 1000`;
+  const frMs = since(sql`${tickets.firstResponseAt}`);
+  const resMs = since(sql`${tickets.resolvedAt}`);
   const fcr: SQL = fcrTag
     ? sql`${tickets.resolvedAt} is not null and ${tickets.tags} @> ${JSON.stringify([fcrTag])}::jsonb`
     : sql`false`;
-  return rowsOf<FigureRow>(
+  const sums = rowsOf<SumRow>(
     await tx.execute(sql`
-      with t as (
-        select ${tickets.priority} as priority, ${tickets.channel} as channel, ${tickets.assigneeId} as agent,
-          to_char(${tickets.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD') as day,
-          ${since(sql`${tickets.firstResponseAt}`)} as fr_ms,
-          ${since(sql`${tickets.resolvedAt}`)} as res_ms,
-          ${clockVerdict('first-response', 'met')} as fr_met,
-          ${clockVerdict('first-response', 'breached')} as fr_breached,
-          ${clockVerdict('resolution', 'met')} as res_met,
-          ${clockVerdict('resolution', 'breached')} as res_breached,
-          ${fcr} as fcr,
-          ${tickets.csatScore} as csat,
-          ${tickets.reopenedInWindow} as reopened,
-          ${tickets.resolvedAt} is not null or ${tickets.reopenedCount} > 0 as ever_resolved
-        from ${tickets} where ${where}
-      )
-      select
-        case when grouping(priority) = 0 then 'priority' when grouping(channel) = 0 then 'channel'
-             when grouping(day) = 0 then 'day' when grouping(agent) = 0 then 'agent' else 'all' end as grp,
-        coalesce(priority, channel, day, agent) as key,
+      select ${tickets.priority} as priority, ${tickets.channel} as channel, ${tickets.assigneeId} as agent,
         count(*) as total,
-        count(fr_ms) as fr_count, avg(fr_ms) as fr_avg,
-        percentile_cont(array[0.5, 0.9]) within group (order by fr_ms) as fr_p,
-        count(res_ms) as res_count, avg(res_ms) as res_avg,
-        percentile_cont(array[0.5, 0.9]) within group (order by res_ms) as res_p,
-        count(*) filter (where fr_met) as fr_met, count(*) filter (where fr_breached) as fr_breached,
-        count(*) filter (where res_met) as res_met, count(*) filter (where res_breached) as res_breached,
-        count(*) filter (where fcr) as fcr,
-        avg(csat) as csat_avg, count(csat) as csat_count,
-        count(*) filter (where reopened) as reopened, count(*) filter (where ever_resolved) as ever_resolved
-      from t
-      group by grouping sets ((), (priority), (channel), (day), (agent))
+        count(${tickets.firstResponseAt}) as fr_count, sum(${frMs}) as fr_sum,
+        count(${tickets.resolvedAt}) as res_count, sum(${resMs}) as res_sum,
+        count(*) filter (where ${clockVerdict('first-response', 'met')}) as fr_met,
+        count(*) filter (where ${clockVerdict('first-response', 'breached')}) as fr_breached,
+        count(*) filter (where ${clockVerdict('resolution', 'met')}) as res_met,
+        count(*) filter (where ${clockVerdict('resolution', 'breached')}) as res_breached,
+        count(*) filter (where ${fcr}) as fcr,
+        sum(${tickets.csatScore}) as csat_sum, count(${tickets.csatScore}) as csat_count,
+        count(*) filter (where ${tickets.reopenedInWindow}) as reopened,
+        count(*) filter (where ${tickets.resolvedAt} is not null or ${tickets.reopenedCount} > 0) as ever_resolved
+      from ${tickets} where ${where}
+      group by 1, 2, 3
     `),
   );
+  const days = rowsOf<{ day: string; count: number | string }>(
+    await tx.execute(sql`
+      select to_char(day, 'YYYY-MM-DD') as day, count from (
+        select (${tickets.createdAt} at time zone ${timeZone})::date as day, count(*) as count
+        from ${tickets} where ${where}
+        group by 1
+      ) d
+    `),
+  );
+  const [overall] = rowsOf<{ fr_p: Percentiles; res_p: Percentiles }>(
+    await tx.execute(sql`
+      select percentile_cont(array[0.5, 0.9]) within group (order by ${frMs}) as fr_p,
+        percentile_cont(array[0.5, 0.9]) within group (order by ${resMs}) as res_p
+      from ${tickets} where ${where}
+    `),
+  );
+  const byAgent = sums.some((r) => r.agent !== null)
+    ? rowsOf<{ agent: string; fr_p50: number | string | null }>(
+        await tx.execute(sql`
+          select ${tickets.assigneeId} as agent,
+            percentile_cont(0.5) within group (order by ${frMs}) as fr_p50
+          from ${tickets} where ${where} and ${tickets.assigneeId} is not null
+          group by 1
+        `),
+      )
+    : [];
+  return { sums, days, overall, byAgent };
 }
 
-const durations = (r: FigureRow | undefined, which: 'fr' | 'res'): Durations => {
-  const [p50Ms, p90Ms] = percentiles(r?.[`${which}_p`] ?? null);
-  return { avgMs: round(num(r?.[`${which}_avg`])), p50Ms, p90Ms, count: int(r?.[`${which}_count`]) };
+const durations = (count: number, sum: number, p: Percentiles): Durations => {
+  const [p50Ms, p90Ms] = percentiles(p);
+  return { avgMs: count > 0 ? Math.round(sum / count) : null, p50Ms, p90Ms, count };
 };
 
 const compliance = (met: number, breached: number, target: number | null): Compliance => ({
@@ -195,23 +277,27 @@ export async function deskMetrics(
       .select({ timeZone: workspaces.timeZone })
       .from(workspaces)
       .where(eq(workspaces.id, workspaceId));
-    // One analytical statement per request: its sorts (percentiles, grouping sets) fit in memory at a
-    // month of a busy desk, and compiling it (JIT) costs more than it saves. Local to this transaction.
+    // The percentiles' sorts fit in memory at a month of a busy desk, and compiling the statements (JIT)
+    // costs more than it saves. Local to this transaction.
     await tx.execute(sql`select set_config('work_mem', '32MB', true), set_config('jit', 'off', true)`);
-    const rows = await figures(
+    const { sums, days, overall, byAgent } = await figures(
       tx,
       workspaceId,
       q,
       pack?.desk?.firstContactResolution?.tag ?? null,
       ws?.timeZone ?? 'UTC',
     );
-    const of = (grp: FigureRow['grp']) => rows.filter((r) => r.grp === grp);
-    const all = of('all')[0];
-    const resolved = int(all?.res_count);
+    const all = rollUp(sums, () => '').get('') ?? ZERO;
     const levels = (pack?.scales ?? []).find((s) => s.for === 'ticket')?.levels.map((l) => l.id) ?? [];
-    const byPriority = new Map(of('priority').map((r) => [r.key ?? '', r]));
-    const priorities = [...levels, ...[...byPriority.keys()].filter((p) => !levels.includes(p)).sort()];
-    const agents = of('agent').filter((r) => r.key !== null);
+    const byPriority = rollUp(sums, (r) => r.priority);
+    const priorities = [
+      ...levels,
+      ...[...byPriority.keys()].filter((p): p is string => p !== null && !levels.includes(p)).sort(),
+    ];
+    const agents = [...rollUp(sums, (r) => r.agent)].filter(
+      (entry): entry is [string, Totals] => entry[0] !== null,
+    );
+    const p50Of = new Map(byAgent.map((r) => [r.agent, r.fr_p50]));
     const names = agents.length
       ? await tx
           .select({ id: users.id, name: users.name })
@@ -219,7 +305,7 @@ export async function deskMetrics(
           .where(
             inArray(
               users.id,
-              agents.map((a) => a.key!),
+              agents.map(([id]) => id),
             ),
           )
       : [];
@@ -231,56 +317,48 @@ export async function deskMetrics(
       (pack?.tiers ?? []).map((t) => ({ id: t.id, label: t.label })),
       scopeFilters(q),
     );
+    const csatAverage = (t: Totals) =>
+      t.csatCount > 0 ? Math.round((t.csatSum / t.csatCount) * 100) / 100 : null;
     return {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
-      tickets: int(all?.total),
-      firstResponse: durations(all, 'fr'),
-      resolution: durations(all, 'res'),
+      tickets: all.total,
+      firstResponse: durations(all.frCount, all.frSum, overall?.fr_p ?? null),
+      resolution: durations(all.resCount, all.resSum, overall?.res_p ?? null),
       slaCompliance: priorities.map((priority) => {
-        const r = byPriority.get(priority);
+        const r = byPriority.get(priority) ?? ZERO;
         const target = targets.sla.get(priority) ?? { firstResponse: null, resolution: null };
         return {
           priority,
           target: target.firstResponse,
-          firstResponse: compliance(int(r?.fr_met), int(r?.fr_breached), target.firstResponse),
-          resolution: compliance(int(r?.res_met), int(r?.res_breached), target.resolution),
+          firstResponse: compliance(r.frMet, r.frBreached, target.firstResponse),
+          resolution: compliance(r.resMet, r.resBreached, target.resolution),
         };
       }),
       firstContactResolution: {
         // Measured by the desk's tag (ShopSmart: "Manual tag"); a pack without one cannot say.
-        percent: pack?.desk?.firstContactResolution ? percent(int(all?.fcr), resolved) : null,
+        percent: pack?.desk?.firstContactResolution ? percent(all.fcr, all.resCount) : null,
         target: targets.firstContactResolution,
-        count: int(all?.fcr),
+        count: all.fcr,
       },
-      csat: {
-        average:
-          all?.csat_avg === null || all?.csat_avg === undefined
-            ? null
-            : Math.round(Number(all.csat_avg) * 100) / 100,
-        responses: int(all?.csat_count),
-        target: targets.csat,
-      },
-      reopenRate: {
-        percent: percent(int(all?.reopened), int(all?.ever_resolved)),
-        count: int(all?.reopened),
-      },
+      csat: { average: csatAverage(all), responses: all.csatCount, target: targets.csat },
+      reopenRate: { percent: percent(all.reopened, all.everResolved), count: all.reopened },
       backlogByTier: backlog.map((b) => ({ tier: b.tier, open: b.open })),
-      volumeByChannel: of('channel')
-        .map((r) => ({ channel: r.key ?? '', count: int(r.total) }))
+      volumeByChannel: [...rollUp(sums, (r) => r.channel)]
+        .map(([channel, t]) => ({ channel: channel ?? '', count: t.total }))
         .sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel)),
       perAgent: agents
-        .map((r) => ({
-          userId: r.key!,
-          name: nameOf.get(r.key!) ?? null,
-          assigned: int(r.total),
-          resolved: int(r.res_count),
-          firstResponseP50Ms: percentiles(r.fr_p)[0],
-          csat: r.csat_avg === null ? null : Math.round(Number(r.csat_avg) * 100) / 100,
+        .map(([userId, t]) => ({
+          userId,
+          name: nameOf.get(userId) ?? null,
+          assigned: t.total,
+          resolved: t.resCount,
+          firstResponseP50Ms: round(num(p50Of.get(userId))),
+          csat: csatAverage(t),
         }))
         .sort((a, b) => b.assigned - a.assigned || a.userId.localeCompare(b.userId)),
-      volumeByDay: of('day')
-        .map((r) => ({ day: r.key ?? '', count: int(r.total) }))
+      volumeByDay: days
+        .map((r) => ({ day: r.day, count: int(r.count) }))
         .sort((a, b) => a.day.localeCompare(b.day)),
     };
   });

@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SubjectObserver } from '../../engine/engine.js';
 import { clockViews } from '../../engine/engine.js';
 import { tickets, type TicketClock } from '../../store/schema.js';
+import { clockVerdicts } from './clock-groups.js';
 
 /** `ticket:1042` → 1042; null for subjects the help desk did not create. */
 export function ticketNumberOf(subjectKey: string): number | null {
@@ -47,6 +48,7 @@ export const mirrorTicket: SubjectObserver = async (tx, { workspaceId, state, ep
       clocks,
       nextDueAt: nextDue ? new Date(nextDue) : null,
       breached,
+      ...clockVerdicts(views),
       ...(firstResponse !== undefined
         ? {
             firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, ${new Date(firstResponse).toISOString()}::timestamptz)`,

@@ -21,6 +21,7 @@ import { OpsError } from '../../errors/catalog.js';
 import type { Database, Queryable, Tx } from '../../store/database.js';
 import { memberships, tickets, users } from '../../store/schema.js';
 import { ticketView, type TicketView } from './ticket-view.js';
+import type { ClockGroup } from './clock-groups.js';
 
 export const TICKET_SORTS = ['due', 'updated', 'created'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -30,16 +31,6 @@ export type TicketSort = (typeof TICKET_SORTS)[number];
  * index on exactly this predicate (the inbox's default view) matches whatever plan the driver asks for.
  */
 const OPEN_WORK = sql`${tickets.status} not in ('resolved', 'closed')`;
-
-/**
- * The clocks a "first response" figure reads: ShopSmart's SLA names it `first-response`, SofaCover's
- * `response` (src/core/decide/sla.ts CLOCK_OF_TARGET). Metrics and the list's drill-down read the same.
- */
-export const CLOCK_GROUPS = {
-  'first-response': ['first-response', 'response'],
-  resolution: ['resolution'],
-} as const;
-export type ClockGroup = keyof typeof CLOCK_GROUPS;
 
 export interface TicketFilters {
   /** Null: every status. Undefined: the inbox default (open work), unless a drill-down filter is given. */
@@ -87,7 +78,11 @@ export function searchQuery(q: string): string | null {
   return words.length ? words.map((w) => `'${w}':*`).join(' & ') : null;
 }
 
-/** The expression of the `tickets_search` GIN index (migration 0008), written identically so it is used. */
+/** Whether a filter set lists open work only (the inbox's default, or only open statuses). */
+function openOnly(f: TicketFilters): boolean {
+  if (f.statuses) return f.statuses.every((s) => s !== 'resolved' && s !== 'closed');
+  return f.statuses === undefined && !drillsDown(f);
+}
 
 /** The conditions of a filter set (the workspace's own rows only: row-level security adds the rest). */
 export function ticketConditions(workspaceId: string, f: TicketFilters): SQL[] {
@@ -118,10 +113,12 @@ export function ticketConditions(workspaceId: string, f: TicketFilters): SQL[] {
     const query = searchQuery(f.q);
     const number = /^#?([1-9][0-9]{0,8})$/.exec(f.q.trim());
     const parts: SQL[] = [];
-    // Through a SECURITY DEFINER function (migration 0008): under row-level security PostgreSQL evaluates
-    // `@@` (not LEAKPROOF) after the policy on every row and never uses the GIN index; the function reads
-    // the index for the current workspace only.
-    if (query) parts.push(sql`${tickets.number} in (select opsbook_ticket_search(${query}::tsquery))`);
+    // Through a SECURITY DEFINER function (migrations 0008, 0009): under row-level security PostgreSQL
+    // evaluates `@@` (not LEAKPROOF) after the policy on every row and never uses the GIN index; the
+    // function reads the index for the current workspace only, that of open work when only open work is
+    // listed.
+    if (query)
+      parts.push(sql`${tickets.number} in (select opsbook_ticket_search(${query}::tsquery, ${openOnly(f)}))`);
     if (number) parts.push(eq(tickets.number, Number(number[1])));
     where.push(parts.length ? or(...parts)! : sql`false`);
   }
@@ -130,10 +127,8 @@ export function ticketConditions(workspaceId: string, f: TicketFilters): SQL[] {
 
 /** A ticket whose mirrored clock of the group has that verdict (`clocks @> [{id, phase}]`). */
 export function clockVerdict(group: ClockGroup, verdict: 'met' | 'breached'): SQL {
-  const each = CLOCK_GROUPS[group].map(
-    (id) => sql`${tickets.clocks} @> ${JSON.stringify([{ id, phase: verdict }])}::jsonb`,
-  );
-  return or(...each)!;
+  const column = group === 'first-response' ? tickets.firstResponseVerdict : tickets.resolutionVerdict;
+  return eq(column, verdict);
 }
 
 interface Cursor {
