@@ -88,7 +88,7 @@ with g as (
 )
 insert into tickets (id, workspace_id, number, title, status, priority, category, tier, channel, assignee_id,
   requester_name, requester_email, requester_phone, account, plan, locale, tags, triage, pack_id, pack_version,
-  clocks, next_due_at, breached, first_response_at, resolved_at, reopened_count, reopened_in_window, merged_into,
+  clocks, first_response_verdict, resolution_verdict, next_due_at, breached, first_response_at, resolved_at, reopened_count, reopened_in_window, merged_into,
   csat_score, csat_at, message_count, last_message_at, last_customer_message_at, created_at, updated_at)
 select $6 || lpad(i::text, 10, '0'), $1, i,
   (${lit(TITLES)})[1 + (i * 7) % ${TITLES.length}] || ' (order ' || (100000 + (i::bigint * 7919) % 900000) || ')',
@@ -107,6 +107,8 @@ select $6 || lpad(i::text, 10, '0'), $1, i,
     || case when res_phase is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('id', 'resolution',
       'phase', res_phase, 'derivation', 'bench',
       'due', to_char((created + res_target) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) end,
+  case when fr_phase in ('met', 'breached') then fr_phase end,
+  case when res_phase in ('met', 'breached') then res_phase end,
   case when not is_open then null when fr_at is null then created + fr_target else created + res_target end,
   fr_phase = 'breached' or coalesce(res_phase = 'breached', false),
   fr_at, res_at,

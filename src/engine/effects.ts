@@ -54,19 +54,7 @@ export async function recordEffect(
   workspaceId: string,
   input: EffectInput,
 ): Promise<{ created: boolean }> {
-  const rows = await tx
-    .insert(effects)
-    .values({
-      workspaceId,
-      key: input.key,
-      subject: input.subject,
-      type: input.type,
-      at: input.at,
-      data: input.data ?? {},
-    })
-    .onConflictDoNothing()
-    .returning({ id: effects.id });
-  return { created: rows.length > 0 };
+  return { created: (await recordEffects(tx, workspaceId, [input])).has(input.key) };
 }
 
 export interface EffectFilter {

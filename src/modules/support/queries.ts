@@ -22,6 +22,7 @@ import type { Database, Queryable, Tx } from '../../store/database.js';
 import { memberships, tickets, users } from '../../store/schema.js';
 import { ticketView, type TicketView } from './ticket-view.js';
 import type { ClockGroup } from './clock-groups.js';
+import type { TicketRow } from './outbound.js';
 
 export const TICKET_SORTS = ['due', 'updated', 'created'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -242,11 +243,14 @@ export async function listTickets(
         ...(await tx
           .select({
             ticket: getTableColumns(tickets),
-            assigneeName: users.name,
+            // A scalar subquery, not a join: the page is then read in index order and stops at its limit,
+            // where a misestimated join (page 2 by cursor) read all open work and sorted it (5 → 43 ms).
+            assigneeName: sql<
+              string | null
+            >`(select ${users.name} from ${users} where ${users.id} = ${tickets.assigneeId})`,
             key: exact(SORT_KEY[page.sort]),
           })
           .from(tickets)
-          .leftJoin(users, eq(users.id, tickets.assigneeId))
           .where(and(...where, segment.where))
           .orderBy(...segment.order)
           .limit(page.limit + 1 - out.length)),
@@ -267,17 +271,27 @@ export async function listTickets(
 }
 
 /** One ticket by number, with its assignee's name; null when the workspace has no such ticket. */
-export async function readTicketView(
+/** A ticket's row with its assignee's name, or null. */
+export async function readTicketWithAssignee(
   tx: Tx,
   workspaceId: string,
   number: number,
-): Promise<TicketView | null> {
+): Promise<{ ticket: TicketRow; assigneeName: string | null } | null> {
   const [row] = await tx
     .select({ ticket: getTableColumns(tickets), assigneeName: users.name })
     .from(tickets)
     .leftJoin(users, eq(users.id, tickets.assigneeId))
     .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.number, number)))
     .limit(1);
+  return row ?? null;
+}
+
+export async function readTicketView(
+  tx: Tx,
+  workspaceId: string,
+  number: number,
+): Promise<TicketView | null> {
+  const row = await readTicketWithAssignee(tx, workspaceId, number);
   return row ? ticketView(row.ticket, row.assigneeName) : null;
 }
 

@@ -6,16 +6,17 @@
  * (created, then assigned) as one change.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { triage } from '../../core/support/triage.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields } from '../../core/decide/types.js';
 import type { PackRef } from '../../engine/subjects.js';
 import { newId } from '../../shared/ids.js';
 import type { Tx } from '../../store/database.js';
-import { ticketCounters, tickets, users, type TicketTriage } from '../../store/schema.js';
+import { ticketCounters, tickets, type TicketTriage } from '../../store/schema.js';
 import { autoAssign } from './assignment.js';
 import { ticketSubject } from './mirror.js';
+import { readTicketWithAssignee } from './queries.js';
 import {
   recipientOf,
   renderForCustomer,
@@ -355,12 +356,7 @@ async function writeTicket(
       { fresh, version: { ep, ref } },
     );
     // The row as the engine's mirror left it (status, clocks), with the assignee's name for the API.
-    const [saved] = await tx
-      .select({ ticket: getTableColumns(tickets), assigneeName: users.name })
-      .from(tickets)
-      .leftJoin(users, eq(users.id, tickets.assigneeId))
-      .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.number, number)))
-      .limit(1);
+    const saved = await readTicketWithAssignee(tx, workspaceId, number);
     return {
       ticket: saved?.ticket ?? ticket!,
       assigneeName: saved?.assigneeName ?? null,
