@@ -278,8 +278,13 @@ export async function deskMetrics(
       .from(workspaces)
       .where(eq(workspaces.id, workspaceId));
     // The percentiles' sorts fit in memory at a month of a busy desk, and compiling the statements (JIT)
-    // costs more than it saves. Local to this transaction.
-    await tx.execute(sql`select set_config('work_mem', '32MB', true), set_config('jit', 'off', true)`);
+    // costs more than it saves. A period is read whole: with plain index scans allowed, PostgreSQL read
+    // 1,000,000 tickets in agent order through tickets_assignee to skip one sort (3.5 s instead of 1.7 s);
+    // index-only and bitmap scans stay allowed. Local to this transaction.
+    await tx.execute(
+      sql`select set_config('work_mem', '32MB', true), set_config('jit', 'off', true),
+        set_config('enable_indexscan', 'off', true)`,
+    );
     const { sums, days, overall, byAgent } = await figures(
       tx,
       workspaceId,
