@@ -29,7 +29,10 @@ export async function recordEffects(
   workspaceId: string,
   inputs: readonly EffectInput[],
 ): Promise<Set<string>> {
-  const distinct = [...new Map(inputs.map((input) => [input.key, input])).values()];
+  // A key decided twice keeps its first decision, as recording them one by one did.
+  const first = new Map<string, EffectInput>();
+  for (const input of inputs) if (!first.has(input.key)) first.set(input.key, input);
+  const distinct = [...first.values()];
   if (distinct.length === 0) return new Set();
   const rows = await tx
     .insert(effects)

@@ -19,6 +19,11 @@ export type Queryable = Db | Tx;
 export interface TxContext {
   /** The signed-in person, for policies that let people see their own memberships and workspaces. */
   readonly userId?: string | undefined;
+  /**
+   * A report of several statements: one snapshot for all of them (REPEATABLE READ), read only, so its
+   * figures agree with each other while tickets keep changing.
+   */
+  readonly report?: boolean;
 }
 
 export interface Database {

@@ -16,10 +16,13 @@ export function scopedTransactions(db: Db) {
   return {
     inWorkspace<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>, context?: TxContext): Promise<T> {
       if (!workspaceId) throw new Error('inWorkspace needs a workspace id');
-      return db.transaction(async (tx) => {
-        await scope(tx, workspaceId, context);
-        return fn(tx);
-      });
+      return db.transaction(
+        async (tx) => {
+          await scope(tx, workspaceId, context);
+          return fn(tx);
+        },
+        context?.report ? { isolationLevel: 'repeatable read', accessMode: 'read only' } : undefined,
+      );
     },
     transaction<T>(fn: (tx: Tx) => Promise<T>, context?: TxContext): Promise<T> {
       return db.transaction(async (tx) => {

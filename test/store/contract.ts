@@ -8,7 +8,7 @@ import { appendTimeline, readTimeline } from '../../src/engine/timeline.js';
 import { enqueueMessage } from '../../src/engine/outbox.js';
 import { cancelTimer, claimDueTimers, scheduleTimer } from '../../src/engine/timers.js';
 import type { Database } from '../../src/store/database.js';
-import { rowsOf } from '../../src/store/database.js';
+import { pgCode, rowsOf } from '../../src/store/database.js';
 import { migrationStatus } from '../../src/store/migrate.js';
 import { memberships, outbox, timelineEvents, timers, users, workspaces } from '../../src/store/schema.js';
 import type { EngineUnderTest, OpenedDatabase } from '../support/databases.js';
@@ -157,6 +157,24 @@ export function runStoreContract(engine: EngineUnderTest): void {
         bTimeline: await readTimeline(tx, 'tkt_b'),
       }));
       expect(seen).toEqual({ workspaces: [a], timeline: [a], timers: [a], outbox: [a], bTimeline: [] });
+    });
+
+    it('runs a report in one read-only snapshot of its own workspace', async () => {
+      const seen = await database.inWorkspace(
+        a,
+        async (tx) => (await tx.select().from(timelineEvents)).map((r) => r.workspaceId),
+        { report: true },
+      );
+      expect(seen).toEqual([a]);
+      const refused = await database
+        .inWorkspace(a, (tx) => appendTimeline(tx, a, { subject: 'tkt_a', type: 'x', actor: 'test' }), {
+          report: true,
+        })
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(pgCode(refused)).toBe('25006'); // read_only_sql_transaction
     });
 
     it("cannot write or change B's rows from inside A", async () => {

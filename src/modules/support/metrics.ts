@@ -2,9 +2,9 @@
  * The help desk's figures over the tickets created in a period (ShopSmart SOP-002 "Quality Metrics",
  * SofaCover's "Success Metrics"): first response and resolution times (mean, p50, p90), SLA compliance per
  * priority from each ticket's clock verdicts, first-contact resolution, CSAT, the reopen rate, volume per
- * channel, per day and per agent. One scan of the period computes them all (GROUPING SETS), so they stay
- * consistent with each other and cheap at a million tickets; the backlog is a second, small query over
- * open work. Merged duplicates are not counted. Every figure matches a /tickets filter (drill-down).
+ * channel, per day and per agent. A few statements over the period (see `figures`) in one read-only
+ * snapshot, so the figures agree with each other while tickets keep changing; the backlog is a small query
+ * over open work now. Merged duplicates are not counted. Every figure matches a /tickets filter (drill-down).
  */
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../store/database.js';
@@ -269,102 +269,106 @@ export async function deskMetrics(
   workspaceId: string,
   q: MetricsQuery,
 ): Promise<DeskMetrics> {
-  return database.inWorkspace(workspaceId, async (tx) => {
-    const policy = await governingPolicy(tx, workspaceId, null);
-    const pack = policy?.pack;
-    const targets = deskTargets(pack ?? {});
-    const [ws] = await tx
-      .select({ timeZone: workspaces.timeZone })
-      .from(workspaces)
-      .where(eq(workspaces.id, workspaceId));
-    // The percentiles' sorts fit in memory at a month of a busy desk, and compiling the statements (JIT)
-    // costs more than it saves. A period is read whole: with plain index scans allowed, PostgreSQL read
-    // 1,000,000 tickets in agent order through tickets_assignee to skip one sort (3.5 s instead of 1.7 s);
-    // index-only and bitmap scans stay allowed. Local to this transaction.
-    await tx.execute(
-      sql`select set_config('work_mem', '32MB', true), set_config('jit', 'off', true),
+  return database.inWorkspace(
+    workspaceId,
+    async (tx) => {
+      const policy = await governingPolicy(tx, workspaceId, null);
+      const pack = policy?.pack;
+      const targets = deskTargets(pack ?? {});
+      const [ws] = await tx
+        .select({ timeZone: workspaces.timeZone })
+        .from(workspaces)
+        .where(eq(workspaces.id, workspaceId));
+      // The percentiles' sorts fit in memory at a month of a busy desk, and compiling the statements (JIT)
+      // costs more than it saves. A period is read whole: with plain index scans allowed, PostgreSQL read
+      // 1,000,000 tickets in agent order through tickets_assignee to skip one sort (3.5 s instead of 1.7 s);
+      // index-only and bitmap scans stay allowed. Local to this transaction.
+      await tx.execute(
+        sql`select set_config('work_mem', '32MB', true), set_config('jit', 'off', true),
         set_config('enable_indexscan', 'off', true)`,
-    );
-    const { sums, days, overall, byAgent } = await figures(
-      tx,
-      workspaceId,
-      q,
-      pack?.desk?.firstContactResolution?.tag ?? null,
-      ws?.timeZone ?? 'UTC',
-    );
-    const all = rollUp(sums, () => '').get('') ?? ZERO;
-    const levels = (pack?.scales ?? []).find((s) => s.for === 'ticket')?.levels.map((l) => l.id) ?? [];
-    const byPriority = rollUp(sums, (r) => r.priority);
-    const priorities = [
-      ...levels,
-      ...[...byPriority.keys()].filter((p): p is string => p !== null && !levels.includes(p)).sort(),
-    ];
-    const agents = [...rollUp(sums, (r) => r.agent)].filter(
-      (entry): entry is [string, Totals] => entry[0] !== null,
-    );
-    const p50Of = new Map(byAgent.map((r) => [r.agent, r.fr_p50]));
-    const names = agents.length
-      ? await tx
-          .select({ id: users.id, name: users.name })
-          .from(users)
-          .where(
-            inArray(
-              users.id,
-              agents.map(([id]) => id),
-            ),
-          )
-      : [];
-    const nameOf = new Map(names.map((n) => [n.id, n.name]));
-    // The backlog is open work now, whenever it was created.
-    const backlog = await ticketQueues(
-      tx,
-      workspaceId,
-      (pack?.tiers ?? []).map((t) => ({ id: t.id, label: t.label })),
-      scopeFilters(q),
-    );
-    const csatAverage = (t: Totals) =>
-      t.csatCount > 0 ? Math.round((t.csatSum / t.csatCount) * 100) / 100 : null;
-    return {
-      from: q.from.toISOString(),
-      to: q.to.toISOString(),
-      tickets: all.total,
-      firstResponse: durations(all.frCount, all.frSum, overall?.fr_p ?? null),
-      resolution: durations(all.resCount, all.resSum, overall?.res_p ?? null),
-      slaCompliance: priorities.map((priority) => {
-        const r = byPriority.get(priority) ?? ZERO;
-        const target = targets.sla.get(priority) ?? { firstResponse: null, resolution: null };
-        return {
-          priority,
-          target: target.firstResponse,
-          firstResponse: compliance(r.frMet, r.frBreached, target.firstResponse),
-          resolution: compliance(r.resMet, r.resBreached, target.resolution),
-        };
-      }),
-      firstContactResolution: {
-        // Measured by the desk's tag (ShopSmart: "Manual tag"); a pack without one cannot say.
-        percent: pack?.desk?.firstContactResolution ? percent(all.fcr, all.resCount) : null,
-        target: targets.firstContactResolution,
-        count: all.fcr,
-      },
-      csat: { average: csatAverage(all), responses: all.csatCount, target: targets.csat },
-      reopenRate: { percent: percent(all.reopened, all.everResolved), count: all.reopened },
-      backlogByTier: backlog.map((b) => ({ tier: b.tier, open: b.open })),
-      volumeByChannel: [...rollUp(sums, (r) => r.channel)]
-        .map(([channel, t]) => ({ channel: channel ?? '', count: t.total }))
-        .sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel)),
-      perAgent: agents
-        .map(([userId, t]) => ({
-          userId,
-          name: nameOf.get(userId) ?? null,
-          assigned: t.total,
-          resolved: t.resCount,
-          firstResponseP50Ms: round(num(p50Of.get(userId))),
-          csat: csatAverage(t),
-        }))
-        .sort((a, b) => b.assigned - a.assigned || a.userId.localeCompare(b.userId)),
-      volumeByDay: days
-        .map((r) => ({ day: r.day, count: int(r.count) }))
-        .sort((a, b) => a.day.localeCompare(b.day)),
-    };
-  });
+      );
+      const { sums, days, overall, byAgent } = await figures(
+        tx,
+        workspaceId,
+        q,
+        pack?.desk?.firstContactResolution?.tag ?? null,
+        ws?.timeZone ?? 'UTC',
+      );
+      const all = rollUp(sums, () => '').get('') ?? ZERO;
+      const levels = (pack?.scales ?? []).find((s) => s.for === 'ticket')?.levels.map((l) => l.id) ?? [];
+      const byPriority = rollUp(sums, (r) => r.priority);
+      const priorities = [
+        ...levels,
+        ...[...byPriority.keys()].filter((p): p is string => p !== null && !levels.includes(p)).sort(),
+      ];
+      const agents = [...rollUp(sums, (r) => r.agent)].filter(
+        (entry): entry is [string, Totals] => entry[0] !== null,
+      );
+      const p50Of = new Map(byAgent.map((r) => [r.agent, r.fr_p50]));
+      const names = agents.length
+        ? await tx
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(
+              inArray(
+                users.id,
+                agents.map(([id]) => id),
+              ),
+            )
+        : [];
+      const nameOf = new Map(names.map((n) => [n.id, n.name]));
+      // The backlog is open work now, whenever it was created.
+      const backlog = await ticketQueues(
+        tx,
+        workspaceId,
+        (pack?.tiers ?? []).map((t) => ({ id: t.id, label: t.label })),
+        scopeFilters(q),
+      );
+      const csatAverage = (t: Totals) =>
+        t.csatCount > 0 ? Math.round((t.csatSum / t.csatCount) * 100) / 100 : null;
+      return {
+        from: q.from.toISOString(),
+        to: q.to.toISOString(),
+        tickets: all.total,
+        firstResponse: durations(all.frCount, all.frSum, overall?.fr_p ?? null),
+        resolution: durations(all.resCount, all.resSum, overall?.res_p ?? null),
+        slaCompliance: priorities.map((priority) => {
+          const r = byPriority.get(priority) ?? ZERO;
+          const target = targets.sla.get(priority) ?? { firstResponse: null, resolution: null };
+          return {
+            priority,
+            target: target.firstResponse,
+            firstResponse: compliance(r.frMet, r.frBreached, target.firstResponse),
+            resolution: compliance(r.resMet, r.resBreached, target.resolution),
+          };
+        }),
+        firstContactResolution: {
+          // Measured by the desk's tag (ShopSmart: "Manual tag"); a pack without one cannot say.
+          percent: pack?.desk?.firstContactResolution ? percent(all.fcr, all.resCount) : null,
+          target: targets.firstContactResolution,
+          count: all.fcr,
+        },
+        csat: { average: csatAverage(all), responses: all.csatCount, target: targets.csat },
+        reopenRate: { percent: percent(all.reopened, all.everResolved), count: all.reopened },
+        backlogByTier: backlog.map((b) => ({ tier: b.tier, open: b.open })),
+        volumeByChannel: [...rollUp(sums, (r) => r.channel)]
+          .map(([channel, t]) => ({ channel: channel ?? '', count: t.total }))
+          .sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel)),
+        perAgent: agents
+          .map(([userId, t]) => ({
+            userId,
+            name: nameOf.get(userId) ?? null,
+            assigned: t.total,
+            resolved: t.resCount,
+            firstResponseP50Ms: round(num(p50Of.get(userId))),
+            csat: csatAverage(t),
+          }))
+          .sort((a, b) => b.assigned - a.assigned || a.userId.localeCompare(b.userId)),
+        volumeByDay: days
+          .map((r) => ({ day: r.day, count: int(r.count) }))
+          .sort((a, b) => a.day.localeCompare(b.day)),
+      };
+    },
+    { report: true },
+  );
 }

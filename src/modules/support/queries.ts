@@ -270,7 +270,6 @@ export async function listTickets(
   };
 }
 
-/** One ticket by number, with its assignee's name; null when the workspace has no such ticket. */
 /** A ticket's row with its assignee's name, or null. */
 export async function readTicketWithAssignee(
   tx: Tx,
@@ -286,6 +285,7 @@ export async function readTicketWithAssignee(
   return row ?? null;
 }
 
+/** One ticket by number as the API shows it; null when the workspace has no such ticket. */
 export async function readTicketView(
   tx: Tx,
   workspaceId: string,
