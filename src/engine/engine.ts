@@ -1,8 +1,9 @@
 /**
- * The live engine: one event, one transaction. It locks the subject, runs the pure `decide` with the pack
- * version the subject runs under (a new subject takes the workspace's active version and keeps it), and
- * commits together the new state, the effects (each under its unique idempotency key), the outbox message
- * of every notification, the subject's timers and a timeline entry. A timer only wakes the subject: the
+ * The live engine: an event (or a use case's few events for one subject) in one transaction. It locks the
+ * subject, runs the pure `decide` with the pack version the subject runs under (a new subject takes the
+ * workspace's active version and keeps it), and commits together the new state, the effects (each under
+ * its unique idempotency key), the outbox message of every notification, the subject's timers and a
+ * timeline entry per event, each kind in one statement. A timer only wakes the subject: the
  * same `decide` reads from the record what fell due, so a late or repeated timer never changes a verdict
  * and never records an effect twice.
  */
@@ -424,14 +425,15 @@ export class Engine {
           payload: { ...data, subject: subjectKey, type },
           ...(effect.notBeforeMs !== undefined ? { notBefore: new Date(effect.notBeforeMs) } : {}),
         });
-      const channel =
-        effect.type === 'escalate' && typeof effect.to === 'string' ? escalationChannel(ep) : null;
-      if (channel && effect.type === 'escalate')
-        out.push({
-          idempotencyKey: `${key}:notify`,
-          channel: NOTIFY_CHANNEL,
-          payload: { ...data, channel, to: [effect.to], subject: subjectKey, type: 'notify' },
-        });
+      if (effect.type === 'escalate' && typeof effect.to === 'string') {
+        const channel = escalationChannel(ep);
+        if (channel)
+          out.push({
+            idempotencyKey: `${key}:notify`,
+            channel: NOTIFY_CHANNEL,
+            payload: { ...data, channel, to: [effect.to], subject: subjectKey, type: 'notify' },
+          });
+      }
     }
     return out;
   }

@@ -4,7 +4,6 @@
  * key, so a retried send carries the same id and receivers can deduplicate.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../store/database.js';
 import { outbox } from '../store/schema.js';
 
@@ -42,14 +41,17 @@ export function messageId(workspaceId: string, idempotencyKey: string): string {
   return `msg_${digest.slice(0, 26)}`;
 }
 
-/** Records several messages in one statement (each as `enqueueMessage` would); keys must be distinct. */
+/**
+ * Records messages in one statement; returns the idempotency keys that were new (a key recorded before,
+ * or twice in `inputs`, is recorded once).
+ */
 export async function enqueueMessages(
   tx: Tx,
   workspaceId: string,
   inputs: readonly MessageInput[],
-): Promise<void> {
-  if (inputs.length === 0) return;
-  await tx
+): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const rows = await tx
     .insert(outbox)
     .values(
       inputs.map((input) => ({
@@ -58,14 +60,15 @@ export async function enqueueMessages(
         idempotencyKey: input.idempotencyKey,
         channel: input.channel,
         payload: input.payload,
-        // Every row names every column in a multi-row insert: the defaults spelt out.
-        nextAttemptAt: input.notBefore ?? sql`now()`,
-        parentId: input.parentId ?? null,
-        recipient: input.recipient ?? null,
-        critical: input.critical ?? false,
+        ...(input.notBefore ? { nextAttemptAt: input.notBefore } : {}),
+        ...(input.parentId ? { parentId: input.parentId } : {}),
+        ...(input.recipient ? { recipient: input.recipient } : {}),
+        ...(input.critical ? { critical: true } : {}),
       })),
     )
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ key: outbox.idempotencyKey });
+  return new Set(rows.map((r) => r.key));
 }
 
 /** Records a message; recording the same idempotency key again changes nothing. */
@@ -74,21 +77,6 @@ export async function enqueueMessage(
   workspaceId: string,
   input: MessageInput,
 ): Promise<{ id: string; created: boolean }> {
-  const id = messageId(workspaceId, input.idempotencyKey);
-  const rows = await tx
-    .insert(outbox)
-    .values({
-      id,
-      workspaceId,
-      idempotencyKey: input.idempotencyKey,
-      channel: input.channel,
-      payload: input.payload,
-      ...(input.notBefore ? { nextAttemptAt: input.notBefore } : {}),
-      ...(input.parentId ? { parentId: input.parentId } : {}),
-      ...(input.recipient ? { recipient: input.recipient } : {}),
-      ...(input.critical ? { critical: true } : {}),
-    })
-    .onConflictDoNothing()
-    .returning({ id: outbox.id });
-  return { id, created: rows.length > 0 };
+  const created = await enqueueMessages(tx, workspaceId, [input]);
+  return { id: messageId(workspaceId, input.idempotencyKey), created: created.has(input.idempotencyKey) };
 }

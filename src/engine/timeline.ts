@@ -2,7 +2,7 @@
  * The append-only history of a subject. Written in the same transaction as the change it records; the
  * database refuses updates and deletes (trigger) and the app role may only insert and read.
  */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Queryable, Tx } from '../store/database.js';
 import { timelineEvents } from '../store/schema.js';
 
@@ -17,23 +17,22 @@ export interface TimelineInput {
 
 export type TimelineEntry = typeof timelineEvents.$inferSelect;
 
+const rowOf = (workspaceId: string, input: TimelineInput) => ({
+  workspaceId,
+  subject: input.subject,
+  type: input.type,
+  actor: input.actor,
+  data: input.data ?? {},
+  ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
+});
+
 /** Appends several entries in one statement, in order. */
 export async function appendTimelines(
   tx: Tx,
   workspaceId: string,
   inputs: readonly TimelineInput[],
 ): Promise<void> {
-  if (inputs.length === 0) return;
-  await tx.insert(timelineEvents).values(
-    inputs.map((input) => ({
-      workspaceId,
-      subject: input.subject,
-      type: input.type,
-      actor: input.actor,
-      data: input.data ?? {},
-      occurredAt: input.occurredAt ?? sql`now()`,
-    })),
-  );
+  if (inputs.length) await tx.insert(timelineEvents).values(inputs.map((i) => rowOf(workspaceId, i)));
 }
 
 /** Appends one entry; returns it with its id and instant. */
@@ -42,17 +41,7 @@ export async function appendTimeline(
   workspaceId: string,
   input: TimelineInput,
 ): Promise<TimelineEntry> {
-  const [row] = await tx
-    .insert(timelineEvents)
-    .values({
-      workspaceId,
-      subject: input.subject,
-      type: input.type,
-      actor: input.actor,
-      data: input.data ?? {},
-      ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
-    })
-    .returning();
+  const [row] = await tx.insert(timelineEvents).values(rowOf(workspaceId, input)).returning();
   if (!row) throw new Error('timeline insert returned no row');
   return row;
 }

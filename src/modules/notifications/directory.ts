@@ -19,15 +19,15 @@ export async function governingPolicy(
   hash: string | null,
 ): Promise<Policy | null> {
   if (hash && policies.has(hash)) return policies.get(hash)!;
-  const where = and(
-    eq(packVersions.workspaceId, workspaceId),
-    hash ? eq(packVersions.hash, hash) : eq(packVersions.active, true),
-  );
   // The active version's hash first: its (large) document is read only when this process has not
   // compiled that version yet.
   let governing = hash;
   if (!governing) {
-    const [active] = await tx.select({ hash: packVersions.hash }).from(packVersions).where(where).limit(1);
+    const [active] = await tx
+      .select({ hash: packVersions.hash })
+      .from(packVersions)
+      .where(and(eq(packVersions.workspaceId, workspaceId), eq(packVersions.active, true)))
+      .limit(1);
     if (!active) return null;
     governing = active.hash;
     const cached = policies.get(governing);
