@@ -17,7 +17,7 @@ import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { addMessage, resolveTicket } from '../../src/modules/support/tickets.js';
-import { type SupportContext } from '../../src/modules/support/ticket-store.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import { WIDGET_SOURCE } from '../../src/modules/support/widget/widget-source.js';
 import { loadPack } from '../../src/packs/load.js';
 import { kbArticles, ticketMessages, tickets } from '../../src/store/schema.js';

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { supportContext } from '../../src/modules/support/context.js';
 import { addMessage, resolveTicket } from '../../src/modules/support/tickets.js';
-import { type SupportContext } from '../../src/modules/support/ticket-store.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import { outbox, ticketMessages, tickets } from '../../src/store/schema.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';

@@ -18,7 +18,7 @@ import {
   resolveTicket,
   updateTicket,
 } from '../../src/modules/support/tickets.js';
-import { type SupportContext } from '../../src/modules/support/ticket-store.js';
+import type { SupportContext } from '../../src/modules/support/ticket-store.js';
 import { createTicket } from '../../src/modules/support/ticket-create.js';
 import { loadPack } from '../../src/packs/load.js';
 import type { Database } from '../../src/store/database.js';

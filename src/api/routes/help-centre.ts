@@ -22,7 +22,7 @@ import {
 import { listPublishedArticles, publishedArticle, recordFeedback } from '../../modules/support/knowledge.js';
 import { findPublicWorkspace, type PublicWorkspace } from '../../modules/support/public-workspace.js';
 import { answerSurvey, ticketForCustomer } from '../../modules/support/tickets.js';
-import { type SupportContext } from '../../modules/support/ticket-store.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import type { AppDeps } from '../deps.js';
 
 const Ref = z.string().min(1).max(64);

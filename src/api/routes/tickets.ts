@@ -23,7 +23,7 @@ import {
   resolveTicket,
   updateTicket,
 } from '../../modules/support/tickets.js';
-import { type SupportContext } from '../../modules/support/ticket-store.js';
+import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { createTicket } from '../../modules/support/ticket-create.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';

@@ -30,7 +30,13 @@ import { autoReplies, mailQuarantine, outbox, ticketMessages, tickets } from '..
 import type { InboundMail } from './mail-parse.js';
 import { transportOf, type TicketRow } from './outbound.js';
 import { addMessage } from './tickets.js';
-import { inTicketTx, insertMessage, readTicket, type SupportContext } from './ticket-store.js';
+import {
+  findByEmailMessageId,
+  inTicketTx,
+  insertMessage,
+  readTicket,
+  type SupportContext,
+} from './ticket-store.js';
 import {
   createReservedTicket,
   reserveTicket,
@@ -130,7 +136,7 @@ type Plan =
   | { kind: 'thread'; ticket: TicketRow }
   | { kind: 'bounce' }
   /** A new ticket, reserved (number, triage, assignee) in the planning transaction. */
-  | { kind: 'new'; input: CreateTicketInput; reserved: Reservation; acknowledged: boolean; suspect: boolean };
+  | { kind: 'new'; input: CreateTicketInput; reserved: Reservation; suspect: boolean };
 
 /** The ticket a new mail opens. */
 function ticketInput(
@@ -170,13 +176,8 @@ async function plan(
 ): Promise<Plan> {
   const ws = target.workspaceId;
   return ctx.database.inWorkspace(ws, async (tx) => {
-    const [seen] = await tx
-      .select({ ticket: tickets, message: ticketMessages.id })
-      .from(ticketMessages)
-      .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
-      .where(eq(ticketMessages.emailMessageId, mail.messageId))
-      .limit(1);
-    if (seen) return { kind: 'duplicate', ticket: seen.ticket, message: seen.message };
+    const seen = await findByEmailMessageId(tx, ws, mail.messageId);
+    if (seen) return { kind: 'duplicate', ticket: seen.ticket, message: seen.message.id };
     const own = outboxIdOf(mail.messageId);
     if (own && (await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, own)).limit(1)).length)
       return { kind: 'loop' };
@@ -200,7 +201,7 @@ async function plan(
     const channel = emailChannel(ep, target.channel);
     const autoReply = ep.policy.pack.desk?.autoReply;
     const automated = mail.automation.reasons.length > 0;
-    const acknowledged =
+    const acknowledge =
       !!autoReply &&
       !automated &&
       !suspect &&
@@ -212,9 +213,9 @@ async function plan(
         autoReply.maxPerSenderPerHour,
         ctx.now().getTime(),
       ));
-    const input = ticketInput(target, mail, actor, channel, suspect, acknowledged);
+    const input = ticketInput(target, mail, actor, channel, suspect, acknowledge);
     const reserved = await reserveTicket(ctx, tx, ws, input, governing);
-    return { kind: 'new', input, reserved, acknowledged, suspect };
+    return { kind: 'new', input, reserved, suspect };
   });
 }
 
@@ -392,7 +393,7 @@ export async function intakeMail(
         ticket: created.ticket.number,
         message: created.message.id,
         created: created.created,
-        acknowledged: decided.acknowledged && created.created,
+        acknowledged: !!decided.input.acknowledge && created.created,
       };
     }
   }

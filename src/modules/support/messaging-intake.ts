@@ -11,7 +11,7 @@ import type { FieldError } from '../../errors/catalog.js';
 import { ticketMessages, tickets } from '../../store/schema.js';
 import { activePolicy, packChannelOf, titleOf } from './chat.js';
 import { addMessage } from './tickets.js';
-import { type SupportContext } from './ticket-store.js';
+import type { SupportContext } from './ticket-store.js';
 import { createTicket } from './ticket-create.js';
 
 export interface InboundMedia {

@@ -65,44 +65,29 @@ export interface DeskMetrics {
   readonly volumeByDay: { day: string; count: number }[];
 }
 
-/** One row per (priority, channel, agent) of the period: sums, from which every total is rolled up. */
-interface SumRow {
-  priority: string;
-  channel: string;
-  agent: string | null;
-  total: number | string;
-  fr_count: number | string;
-  fr_sum: number | string | null;
-  res_count: number | string;
-  res_sum: number | string | null;
-  fr_met: number | string;
-  fr_breached: number | string;
-  res_met: number | string;
-  res_breached: number | string;
-  fcr: number | string;
-  csat_sum: number | string | null;
-  csat_count: number | string;
-  reopened: number | string;
-  ever_resolved: number | string;
-}
-
-/** The sums of a set of rows, and their means. */
-interface Totals {
-  total: number;
-  frCount: number;
-  frSum: number;
-  resCount: number;
-  resSum: number;
-  frMet: number;
-  frBreached: number;
-  resMet: number;
-  resBreached: number;
-  fcr: number;
-  csatSum: number;
-  csatCount: number;
-  reopened: number;
-  everResolved: number;
-}
+/** The sums of each (priority, channel, agent) of the period, from which every total is rolled up. */
+const SUMMED = [
+  'total',
+  'fr_count',
+  'fr_sum',
+  'res_count',
+  'res_sum',
+  'fr_met',
+  'fr_breached',
+  'res_met',
+  'res_breached',
+  'fcr',
+  'csat_sum',
+  'csat_count',
+  'reopened',
+  'ever_resolved',
+] as const;
+type Totals = Record<(typeof SUMMED)[number], number>;
+/** Drivers answer sums and counts as numbers or numeric text, and an empty sum as null. */
+type SumRow = { priority: string; channel: string; agent: string | null } & Record<
+  (typeof SUMMED)[number],
+  number | string | null
+>;
 
 type Percentiles = (number | string | null)[] | string | null;
 
@@ -135,41 +120,10 @@ export function metricsFilters(q: MetricsQuery): TicketFilters {
   return { statuses: null, from: q.from, to: q.to, ...scopeFilters(q) };
 }
 
-const ZERO: Totals = {
-  total: 0,
-  frCount: 0,
-  frSum: 0,
-  resCount: 0,
-  resSum: 0,
-  frMet: 0,
-  frBreached: 0,
-  resMet: 0,
-  resBreached: 0,
-  fcr: 0,
-  csatSum: 0,
-  csatCount: 0,
-  reopened: 0,
-  everResolved: 0,
-};
+const ZERO = Object.fromEntries(SUMMED.map((k) => [k, 0])) as Totals;
 
-function add(t: Totals, r: SumRow): Totals {
-  return {
-    total: t.total + int(r.total),
-    frCount: t.frCount + int(r.fr_count),
-    frSum: t.frSum + int(r.fr_sum),
-    resCount: t.resCount + int(r.res_count),
-    resSum: t.resSum + int(r.res_sum),
-    frMet: t.frMet + int(r.fr_met),
-    frBreached: t.frBreached + int(r.fr_breached),
-    resMet: t.resMet + int(r.res_met),
-    resBreached: t.resBreached + int(r.res_breached),
-    fcr: t.fcr + int(r.fcr),
-    csatSum: t.csatSum + int(r.csat_sum),
-    csatCount: t.csatCount + int(r.csat_count),
-    reopened: t.reopened + int(r.reopened),
-    everResolved: t.everResolved + int(r.ever_resolved),
-  };
-}
+const add = (t: Totals, r: SumRow) =>
+  Object.fromEntries(SUMMED.map((k) => [k, t[k] + Number(r[k] ?? 0)])) as Totals;
 
 /** Rolls the sums up by a key (all of them under ''), in first-seen order. */
 function rollUp(rows: readonly SumRow[], keyOf: (r: SumRow) => string | null): Map<string | null, Totals> {
@@ -325,31 +279,31 @@ export async function deskMetrics(
         scopeFilters(q),
       );
       const csatAverage = (t: Totals) =>
-        t.csatCount > 0 ? Math.round((t.csatSum / t.csatCount) * 100) / 100 : null;
+        t.csat_count > 0 ? Math.round((t.csat_sum / t.csat_count) * 100) / 100 : null;
       return {
         from: q.from.toISOString(),
         to: q.to.toISOString(),
         tickets: all.total,
-        firstResponse: durations(all.frCount, all.frSum, overall?.fr_p ?? null),
-        resolution: durations(all.resCount, all.resSum, overall?.res_p ?? null),
+        firstResponse: durations(all.fr_count, all.fr_sum, overall?.fr_p ?? null),
+        resolution: durations(all.res_count, all.res_sum, overall?.res_p ?? null),
         slaCompliance: priorities.map((priority) => {
           const r = byPriority.get(priority) ?? ZERO;
           const target = targets.sla.get(priority) ?? { firstResponse: null, resolution: null };
           return {
             priority,
             target: target.firstResponse,
-            firstResponse: compliance(r.frMet, r.frBreached, target.firstResponse),
-            resolution: compliance(r.resMet, r.resBreached, target.resolution),
+            firstResponse: compliance(r.fr_met, r.fr_breached, target.firstResponse),
+            resolution: compliance(r.res_met, r.res_breached, target.resolution),
           };
         }),
         firstContactResolution: {
           // Measured by the desk's tag (ShopSmart: "Manual tag"); a pack without one cannot say.
-          percent: pack?.desk?.firstContactResolution ? percent(all.fcr, all.resCount) : null,
+          percent: pack?.desk?.firstContactResolution ? percent(all.fcr, all.res_count) : null,
           target: targets.firstContactResolution,
           count: all.fcr,
         },
-        csat: { average: csatAverage(all), responses: all.csatCount, target: targets.csat },
-        reopenRate: { percent: percent(all.reopened, all.everResolved), count: all.reopened },
+        csat: { average: csatAverage(all), responses: all.csat_count, target: targets.csat },
+        reopenRate: { percent: percent(all.reopened, all.ever_resolved), count: all.reopened },
         backlogByTier: backlog.map((b) => ({ tier: b.tier, open: b.open })),
         volumeByChannel: [...rollUp(sums, (r) => r.channel)]
           .map(([channel, t]) => ({ channel: channel ?? '', count: t.total }))
@@ -359,7 +313,7 @@ export async function deskMetrics(
             userId,
             name: nameOf.get(userId) ?? null,
             assigned: t.total,
-            resolved: t.resCount,
+            resolved: t.res_count,
             firstResponseP50Ms: round(num(p50Of.get(userId))),
             csat: csatAverage(t),
           }))

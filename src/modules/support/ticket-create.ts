@@ -1,9 +1,10 @@
 /**
  * A new ticket (issue 7), from any intake (mail, WhatsApp, SMS, the chat widget, a logged call, the API).
- * Two transactions: a short one reserves what is shared by every new ticket of the workspace (the next
- * number, the agent whose turn it is), committing at once so concurrent intakes never wait on each other's
- * work (the mail intake reserves in the transaction that reads how to thread the mail); the second writes the ticket, its first message, the acknowledgement and the engine's decision
- * (created, then assigned) as one change.
+ * Two transactions: a short one reserves what every new ticket of the workspace shares (the next number,
+ * the agent whose turn it is) and commits at once, so concurrent intakes never wait on each other's work
+ * (the mail intake reserves in the transaction that decides how to thread the mail); the second writes
+ * the ticket, its first message, the acknowledgement and the engine's decision (created, then assigned)
+ * as one change.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';

@@ -12,7 +12,7 @@ import { OpsError } from '../../errors/catalog.js';
 import { newId } from '../../shared/ids.js';
 import type { Database, Tx } from '../../store/database.js';
 import { ticketAttachments, ticketMessages, tickets } from '../../store/schema.js';
-import { type TicketRow } from './outbound.js';
+import type { TicketRow } from './outbound.js';
 import { ticketSubject } from './mirror.js';
 
 export type MessageRow = typeof ticketMessages.$inferSelect;
