@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-// Used only by `npm run db:generate` to write a new migration from src/store/schema.ts.
+// Used only by `npm run db:generate` to write a new migration from the schema files.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/store/schema.ts',
+  schema: ['./src/store/schema.ts', './src/store/schema-incidents.ts'],
   out: './src/store/migrations',
 });

@@ -30,6 +30,12 @@ export const PERMISSIONS = {
     'Work tickets: reply, add notes, log calls, assign, change priority (audited), escalate, resolve, reopen, merge.',
   'knowledge.write': 'Write and publish help-centre articles.',
   'support.manage': 'Set up the help desk: support addresses, agents and their tiers and shifts.',
+  'incidents.write':
+    'Run incidents: declare, post updates, take and hand off roles, acknowledge pages and alerts, write reviews.',
+  'incidents.manage':
+    'Set up incident response: alert integrations, health checks, heartbeats, on-call schedules, escalation policies, the status page and maintenance windows.',
+  'security-incidents.read':
+    'See restricted (security) incidents; others see them only when they hold one of its roles.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS | `feature:${string}`;
@@ -41,6 +47,7 @@ const AGENT: readonly Permission[] = [
   'deliveries.read',
   'tickets.write',
   'knowledge.write',
+  'incidents.write',
 ];
 const ADMIN: readonly Permission[] = [
   ...AGENT,
@@ -53,6 +60,8 @@ const ADMIN: readonly Permission[] = [
   'personal-data.manage',
   'notifications.manage',
   'support.manage',
+  'incidents.manage',
+  'security-incidents.read',
 ];
 
 export interface BuiltInRole {
@@ -68,7 +77,11 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   { id: 'agent-l1', label: 'Agent (L1)', permissions: AGENT },
   { id: 'agent-l2', label: 'Agent (L2)', permissions: AGENT },
   { id: 'agent-l3', label: 'Agent (L3)', permissions: AGENT },
-  { id: 'incident-commander', label: 'Incident commander', permissions: [...AGENT, 'audit.read'] },
+  {
+    id: 'incident-commander',
+    label: 'Incident commander',
+    permissions: [...AGENT, 'audit.read', 'incidents.manage', 'security-incidents.read'],
+  },
   { id: 'customer-success', label: 'Customer success', permissions: [...AGENT, 'personal-data.manage'] },
   { id: 'finance', label: 'Finance', permissions: AGENT },
   { id: 'viewer', label: 'Viewer', permissions: READ },
