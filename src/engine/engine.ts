@@ -27,6 +27,7 @@ import { scheduleTimers } from './timers.js';
 import { sqlNow } from './sql-time.js';
 import type { TimerHandler } from './worker.js';
 import { mirrorTicket } from '../modules/support/mirror.js';
+import { mirrorIncident } from '../modules/incidents/mirror.js';
 
 /** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
 export const ENGINE_TIMER = 'engine.wake';
@@ -141,7 +142,7 @@ export type SubjectObserver = (
 ) => Promise<void>;
 
 export interface EngineOptions {
-  /** Default: the help desk's ticket mirror. */
+  /** Default: the help desk's ticket mirror and the incident room's incident mirror. */
   readonly observers?: readonly SubjectObserver[];
 }
 
@@ -157,7 +158,7 @@ export class Engine {
     private readonly clock: Clock,
     options: EngineOptions = {},
   ) {
-    this.observers = options.observers ?? [mirrorTicket];
+    this.observers = options.observers ?? [mirrorTicket, mirrorIncident];
   }
 
   /**

@@ -25,7 +25,22 @@ export type IdPrefix =
   | 'tm'
   | 'att'
   | 'kb'
-  | 'qm';
+  | 'qm'
+  // The incident system (issue 8): incidents, updates, integrations, alerts, checks, heartbeats,
+  // maintenance, components, subscribers, on-call schedules, overrides, escalation policies, pages.
+  | 'inc'
+  | 'upd'
+  | 'int'
+  | 'alr'
+  | 'chk'
+  | 'hb'
+  | 'mnt'
+  | 'cmp'
+  | 'sub'
+  | 'onc'
+  | 'ovr'
+  | 'esc'
+  | 'pg';
 
 function base32(bytes: Uint8Array): string {
   let out = '';
