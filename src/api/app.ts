@@ -26,6 +26,7 @@ import { mailIntakeRoutes } from './routes/mail-intake.js';
 import { supportAdminRoutes } from './routes/support-admin.js';
 import { supportPublicRoutes } from './routes/support-public.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { supportContext } from '../modules/support/context.js';
 import { createNotificationStream } from './notification-stream.js';
 import { createTargets } from '../modules/notifications/targets.js';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   const support = supportContext(deps);
   ticketRoutes(app, deps, support);
+  incidentRoutes(app, deps);
   supportAdminRoutes(app, deps, support);
   supportPublicRoutes(app, deps, support);
   mailIntakeRoutes(app, deps, support);

@@ -268,8 +268,8 @@ for (const engine of ENGINES) {
       );
       await linkTickets(ctx, ws, id, [ticket.number]);
       await expect(linkTickets(ctx, ws, id, [99999])).rejects.toThrow(/no ticket #99999/);
-      await acknowledgeIncident(ctx, ws, id, alice);
-      expect((await acknowledgeIncident(ctx, ws, id, bob)).first).toBe(false);
+      await acknowledgeIncident(ctx, ws, id, `user:${alice}`);
+      expect((await acknowledgeIncident(ctx, ws, id, `user:${bob}`)).first).toBe(false);
       clock.set('2026-03-06T09:40:00Z');
       await postUpdate(
         ctx,

@@ -138,6 +138,30 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'POST /api/v1/workspaces/:workspaceId/tickets/:number/resolve': () => ({}),
   'POST /api/v1/workspaces/:workspaceId/tickets/:number/reopen': () => undefined,
   'POST /api/v1/workspaces/:workspaceId/tickets/:number/merge': () => ({ into: 1 }),
+  // The incident room (issue 8). `:number` is a ticket's number: in A an incident of that number may not
+  // exist (404 passes the access check), in B it is 404 like everything else.
+  'POST /api/v1/workspaces/:workspaceId/incidents': () => ({ title: 'Isolation', severity: 'sev3' }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/updates': () => ({
+    audience: 'internal',
+    body: { en: 'Isolation' },
+  }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/updates/:updateId/decision': () => ({
+    decision: 'approve',
+  }),
+  'PUT /api/v1/workspaces/:workspaceId/incidents/:number/roles/:role': () => ({ userId: null }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/stages/:stage/done': () => undefined,
+  'PUT /api/v1/workspaces/:workspaceId/incidents/:number/severity': () => ({ severity: 'sev3' }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/acknowledge': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/resolve': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/reports': () => ({ clock: 'cert-in' }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/tickets': () => ({ tickets: [1] }),
+  'PUT /api/v1/workspaces/:workspaceId/incidents/:number/review': () => ({ sections: {} }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/action-items': () => ({
+    title: 'Isolation',
+    ownerId: 'usr_isolation',
+    dueAt: '2030-01-01T00:00:00Z',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/incidents/:number/action-items/:taskId/done': () => undefined,
   'POST /api/v1/workspaces/:workspaceId/tickets/bulk': () => ({
     numbers: [1],
     action: 'tag',
@@ -304,6 +328,16 @@ for (const engine of ENGINES) {
               expect(r.statusCode, r.body).toBe(201);
               return String(r.json<{ number: number }>().number);
             }
+            // The incident room's sub-resources: ids and names its incident need not have (404 or 400 to
+            // those allowed, past the access check).
+            case 'updateId':
+              return 'upd_isolation';
+            case 'role':
+              return 'comms-lead';
+            case 'stage':
+              return 'assess-severity';
+            case 'taskId':
+              return 'tsk_isolation';
             // No API uploads one (mail does): an id the ticket does not have, answered 404 to those allowed.
             case 'attachmentId':
               return 'att_isolation';

@@ -24,7 +24,7 @@ export const hooks = {
     _tx: Tx,
     _workspaceId: string,
     _incident: { id: string; number: number },
-    _userId: string,
+    _actor: string,
     _now: Date,
   ): Promise<void> {},
   /** A public update was published: the status page's subscribers are told. */

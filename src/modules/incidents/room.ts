@@ -371,7 +371,7 @@ export async function acknowledgeIncident(
   ctx: IncidentsContext,
   workspaceId: string,
   incidentId: string,
-  userId: string,
+  actor: string,
 ): Promise<{ first: boolean }> {
   return inWs(ctx, workspaceId, async (tx) => {
     const incident = await lockedIncident(tx, workspaceId, incidentId);
@@ -385,9 +385,9 @@ export async function acknowledgeIncident(
       type: 'incident.updated',
       subject: incidentSubject(incident.number),
       data: { audience: 'internal' },
-      actor: `user:${userId}`,
+      actor,
     });
-    await hooks.acknowledged(tx, workspaceId, { id: incident.id, number: incident.number }, userId, now);
+    await hooks.acknowledged(tx, workspaceId, { id: incident.id, number: incident.number }, actor, now);
     return { first: true };
   });
 }
