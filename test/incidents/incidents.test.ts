@@ -145,6 +145,28 @@ for (const engine of ENGINES) {
       );
     });
 
+    it("renders the pack's SEV1 user notice in Hindi and English with the status-page link", async () => {
+      const [incident] = await listIncidents(ctx, ws, all, { state: 'open', limit: 10 });
+      const posted = await postUpdate(
+        ctx,
+        ws,
+        incident!.id,
+        { audience: 'public', template: 'sev1-user-notice', body: {} },
+        `user:${alice}`,
+      );
+      const detail = await incidentDetail(ctx, ws, incident!.number, all);
+      const update = detail.updates.find((u) => u.id === posted.id)!;
+      expect(Object.keys(update.body).sort()).toEqual(['en', 'hi']);
+      expect(update.body.hi).toContain('हमें एक technical issue');
+      expect(update.body.en).toMatch(/Status updates: http:\/\/opsbook\.test\/status\/[a-z0-9-]+/);
+      await expect(
+        postUpdate(ctx, ws, incident!.id, { audience: 'public', template: 'no-such', body: {} }, 'test'),
+      ).rejects.toThrow(/no template "no-such"/);
+      await expect(
+        postUpdate(ctx, ws, incident!.id, { audience: 'public', body: { en: ' ' } }, 'test'),
+      ).rejects.toThrow(/no text/);
+    });
+
     it('joins alerts of one group to one open incident', async () => {
       const a = await database.inWorkspace(ws, (tx) =>
         declareIncidentIn(

@@ -293,7 +293,9 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
               z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language code such as `en` or `hi`'),
               z.string().max(20_000),
             )
-            .refine((b) => Object.keys(b).length > 0 && Object.keys(b).length <= 10, 'one to ten languages'),
+            .refine((b) => Object.keys(b).length <= 10, 'at most ten languages')
+            .default({})
+            .describe('The text per language; left out or partial with `template`, which fills the rest.'),
           template: Slug.optional(),
         }),
         response: {

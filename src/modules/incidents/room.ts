@@ -8,7 +8,8 @@ import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import { OpsError } from '../../errors/catalog.js';
 import { newId } from '../../shared/ids.js';
 import type { Tx } from '../../store/database.js';
-import { tickets } from '../../store/schema.js';
+import { tickets, workspaces } from '../../store/schema.js';
+import { renderTemplate } from '../../core/templates.js';
 import { incidentUpdates, incidents, type UpdateApproval } from '../../store/schema-incidents.js';
 import { insertMessage } from '../support/ticket-store.js';
 import { sendToCustomer } from '../support/outbound.js';
@@ -63,12 +64,18 @@ export async function postUpdate(
   input: UpdateInput,
   actor: string,
 ): Promise<PostedUpdate> {
-  if (!Object.values(input.body).some((t) => t.trim() !== ''))
-    throw new OpsError('OPS_VALIDATION', 'the update has no text', [
-      { pointer: '/body/body', message: 'write the update in at least one language (`en`)' },
-    ]);
   return inWs(ctx, workspaceId, async (tx) => {
     const incident = await lockedIncident(tx, workspaceId, incidentId);
+    const body = input.template
+      ? { ...(await renderNotice(ctx, tx, incident, input.template)), ...nonEmpty(input.body) }
+      : nonEmpty(input.body);
+    if (Object.keys(body).length === 0)
+      throw new OpsError('OPS_VALIDATION', 'the update has no text', [
+        {
+          pointer: '/body/body',
+          message: 'write the update in at least one language (`en`), or name a template',
+        },
+      ]);
     const now = ctx.now();
     const status = input.status ?? (incident.status === 'declared' ? 'investigating' : incident.status);
     const needsApproval =
@@ -80,7 +87,7 @@ export async function postUpdate(
       incidentId,
       status,
       audience: input.audience,
-      body: { ...input.body },
+      body,
       template: input.template ?? null,
       approval: needsApproval ? 'pending' : 'approved',
       approvedBy: needsApproval ? null : actor,
@@ -99,6 +106,53 @@ export async function postUpdate(
     await publishIn(ctx, tx, incident, id, input.audience, status, actor, now);
     return { id, approval: 'approved' as const, published: input.audience === 'public' };
   });
+}
+
+const nonEmpty = (body: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(body).filter(([, text]) => text.trim() !== ''));
+
+/**
+ * A pack template rendered in each of its languages for an update (ShopSmart's SEV1 user notice, Hindi
+ * and English), with the incident's fields and the workspace's status-page link.
+ */
+async function renderNotice(
+  ctx: IncidentsContext,
+  tx: Tx,
+  incident: IncidentRow,
+  templateId: string,
+): Promise<Record<string, string>> {
+  const { ep } = await ctx.engine.policyFor(tx, incident.workspaceId, incidentSubject(incident.number));
+  const template = ep.policy.templates[templateId];
+  if (!template)
+    throw new OpsError('OPS_VALIDATION', `the pack has no template "${templateId}"`, [
+      {
+        pointer: '/body/template',
+        message: 'name a template of the active pack (GET /templates lists them)',
+      },
+    ]);
+  const [ws] = await tx
+    .select({ name: workspaces.name, slug: workspaces.slug })
+    .from(workspaces)
+    .where(eq(workspaces.id, incident.workspaceId));
+  const values = {
+    ...incident.fields,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    reference: `INC-${incident.number}`,
+    workspace_name: ws?.name ?? '',
+    status_page_link: `${ctx.publicUrl}/status/${ws?.slug ?? ''}`,
+  };
+  const out: Record<string, string> = {};
+  for (const locale of Object.keys(template.locales)) {
+    const rendered = renderTemplate(template, { locale, values, mode: 'deliver' });
+    if (!rendered.ok)
+      throw new OpsError('OPS_VALIDATION', rendered.error, [
+        { pointer: '/body/template', message: rendered.error },
+      ]);
+    out[locale] = rendered.text;
+  }
+  return out;
 }
 
 const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice('user:'.length) : actor);

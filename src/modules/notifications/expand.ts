@@ -88,7 +88,13 @@ export async function expandNotification(
     else {
       const state = subject?.state as { fields?: Fields } | undefined;
       const fields = state?.fields ?? {};
-      const values = { ...fields, workspace_name: ws?.name ?? '', subject_key: intent.subject };
+      // `status_page_link` (ShopSmart's SEV1 notice: "[status page link]"): the workspace's public status page.
+      const values = {
+        ...fields,
+        workspace_name: ws?.name ?? '',
+        subject_key: intent.subject,
+        ...(ws && options.publicUrl ? { status_page_link: `${options.publicUrl}/status/${ws.slug}` } : {}),
+      };
       const plan = planDeliveries({
         policy,
         intent,
