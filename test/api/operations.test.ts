@@ -121,6 +121,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/roles/{role}',
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/stages/{stage}/done',
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/severity',
+        '/api/v1/workspaces/{workspaceId}/incidents/{number}/stages/{stage}/steps/{index}',
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/acknowledge',
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/resolve',
         '/api/v1/workspaces/{workspaceId}/incidents/{number}/reports',

@@ -17,6 +17,7 @@ import { declareIncident, declareIncidentIn } from '../../src/modules/incidents/
 import {
   acknowledgeIncident,
   assignRole,
+  checkStep,
   completeStage,
   decideUpdate,
   linkTickets,
@@ -165,6 +166,32 @@ for (const engine of ENGINES) {
       await expect(
         postUpdate(ctx, ws, incident!.id, { audience: 'public', body: { en: ' ' } }, 'test'),
       ).rejects.toThrow(/no text/);
+    });
+
+    it("ticks a POS playbook's checklist, on the timeline, and the last step completes its stage", async () => {
+      const pos = await createWorkspace(database, 'POS');
+      const loaded = await loadPack('packs/pos-saas');
+      if (!loaded.ok) throw new Error('pos-saas does not load');
+      await activatePack(database, pos, loaded, 'test', clock.now());
+      const { id, number } = await declareIncident(
+        ctx,
+        pos,
+        { title: 'Stripe webhooks failing', kind: 'payment-processing-failure', severity: 'p0' },
+        'test',
+      );
+      const before = await incidentDetail(ctx, pos, number, all);
+      const assess = before.stages.find((s) => s.id === 'assess')!;
+      expect(assess.steps.length).toBeGreaterThan(0);
+      for (let i = 0; i < assess.steps.length; i++) {
+        const { stageDone } = await checkStep(ctx, pos, id, 'assess', i, true, 'user:x');
+        expect(stageDone).toBe(i === assess.steps.length - 1);
+      }
+      expect((await checkStep(ctx, pos, id, 'assess', 0, true, 'user:x')).stageDone).toBe(false);
+      await expect(checkStep(ctx, pos, id, 'assess', 99, true, 'user:x')).rejects.toThrow(/has no step 99/);
+      const after = await incidentDetail(ctx, pos, number, all);
+      expect(after.stages.find((s) => s.id === 'assess')!.reachedAt).not.toBeNull();
+      expect(after.stages.find((s) => s.id === 'assess')!.steps.every((st) => st.done !== null)).toBe(true);
+      expect(after.timeline.filter((e) => e.type === 'incident.step_done')).toHaveLength(assess.steps.length);
     });
 
     it('joins alerts of one group to one open incident', async () => {

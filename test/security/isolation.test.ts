@@ -151,6 +151,7 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'PUT /api/v1/workspaces/:workspaceId/incidents/:number/roles/:role': () => ({ userId: null }),
   'POST /api/v1/workspaces/:workspaceId/incidents/:number/stages/:stage/done': () => undefined,
   'PUT /api/v1/workspaces/:workspaceId/incidents/:number/severity': () => ({ severity: 'sev3' }),
+  'PUT /api/v1/workspaces/:workspaceId/incidents/:number/stages/:stage/steps/:index': () => ({ done: true }),
   'POST /api/v1/workspaces/:workspaceId/incidents/:number/acknowledge': () => undefined,
   'POST /api/v1/workspaces/:workspaceId/incidents/:number/resolve': () => undefined,
   'POST /api/v1/workspaces/:workspaceId/incidents/:number/reports': () => ({ clock: 'cert-in' }),
@@ -338,6 +339,8 @@ for (const engine of ENGINES) {
               return 'assess-severity';
             case 'taskId':
               return 'tsk_isolation';
+            case 'index':
+              return '0';
             // No API uploads one (mail does): an id the ticket does not have, answered 404 to those allowed.
             case 'attachmentId':
               return 'att_isolation';

@@ -24,6 +24,7 @@ import {
   acknowledgeIncident,
   assignRole,
   changeSeverity,
+  checkStep,
   completeStage,
   decideUpdate,
   linkTickets,
@@ -389,6 +390,28 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
       const id = await idOf(request, workspaceId, number);
       await withPack(() => completeStage(ctx, workspaceId, id, stage, accessOf(request).actor));
       return { ok: true as const };
+    },
+  );
+
+  r.put(
+    `${base}/:number/stages/:stage/steps/:index`,
+    {
+      schema: {
+        tags: ['incidents'],
+        summary:
+          "Tick or untick a step of a stage's runbook checklist (the last step ticked completes the stage)",
+        params: N.extend({ stage: Slug, index: z.coerce.number().int().min(0).max(500) }),
+        body: z.strictObject({ done: z.boolean() }),
+        response: { 200: z.object({ stageDone: z.boolean() }) },
+      },
+      config: { access: 'incidents.write' },
+    },
+    async (request) => {
+      const { workspaceId, number, stage, index } = request.params;
+      const id = await idOf(request, workspaceId, number);
+      return withPack(() =>
+        checkStep(ctx, workspaceId, id, stage, index, request.body.done, accessOf(request).actor),
+      );
     },
   );
 

@@ -119,6 +119,13 @@ export async function incidentDetail(
       ),
       stages: stages.map((s) => ({
         ...s,
+        steps: s.steps.map((step, i) => ({
+          ...step,
+          done:
+            (incident.fields.checklist as Record<string, { by: string; at: string }> | undefined)?.[
+              `${s.id}/${i}`
+            ] ?? null,
+        })),
         reachedAt: incident.stages.find((r) => r.id === s.id)?.at ?? null,
         clock: incident.clocks.find((c) => c.id === `stage:${s.id}`) ?? null,
       })),

@@ -17,6 +17,7 @@ import type { IncidentsContext } from './context.js';
 import { hooks } from './hooks.js';
 import { incidentForUpdate, resolveIncidentIn, scaleOfPolicy } from './incidents.js';
 import { incidentSubject } from './mirror.js';
+import { appendTimeline } from '../../engine/timeline.js';
 
 /** The public status vocabulary of updates (Statuspage's): the status page shows these. */
 export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
@@ -353,6 +354,62 @@ export async function completeStage(
   });
 }
 
+/**
+ * A step of a stage's runbook checklist ticked or unticked (POS playbooks, SOP-008's first 15 minutes).
+ * Progress is kept on the incident (`fields.checklist`, `<stage>/<index>` → who and when) and written on
+ * the timeline; ticking a stage's last open step completes the stage, as marking it done would.
+ */
+export async function checkStep(
+  ctx: IncidentsContext,
+  workspaceId: string,
+  incidentId: string,
+  stage: string,
+  index: number,
+  done: boolean,
+  actor: string,
+): Promise<{ stageDone: boolean }> {
+  return inWs(ctx, workspaceId, async (tx) => {
+    const incident = await lockedIncident(tx, workspaceId, incidentId);
+    const stages = await stagesOf(ctx, tx, workspaceId, incident);
+    const found = stages.find((s) => s.id === stage);
+    if (!found)
+      throw new OpsError('OPS_VALIDATION', `unknown stage "${stage}"`, [
+        { pointer: '/params/stage', message: `use one of ${stages.map((s) => s.id).join(', ')}` },
+      ]);
+    const step = found.steps[index];
+    if (!step)
+      throw new OpsError('OPS_VALIDATION', `stage ${stage} has no step ${index}`, [
+        { pointer: '/params/index', message: `steps are numbered 0 to ${found.steps.length - 1}` },
+      ]);
+    const checklist = {
+      ...((incident.fields.checklist ?? {}) as Record<string, { by: string; at: string }>),
+    };
+    const key = `${stage}/${index}`;
+    if (done === key in checklist) return { stageDone: false };
+    const now = ctx.now();
+    if (done) checklist[key] = { by: actor, at: now.toISOString() };
+    else delete checklist[key];
+    await tx
+      .update(incidents)
+      .set({ fields: { ...incident.fields, checklist }, updatedAt: now })
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, incidentId)));
+    const subject = incidentSubject(incident.number);
+    await appendTimeline(tx, workspaceId, {
+      subject,
+      type: done ? 'incident.step_done' : 'incident.step_undone',
+      data: { stage, step: index, text: step.text },
+      actor,
+    });
+    const stageDone =
+      done &&
+      found.steps.every((_, i) => `${stage}/${i}` in checklist) &&
+      !incident.stages.some((s) => s.id === stage);
+    if (stageDone)
+      await ctx.engine.handleIn(tx, workspaceId, { type: 'incident.stage', subject, data: { stage }, actor });
+    return { stageDone };
+  });
+}
+
 /** The stages an incident goes through: the pack's, then its playbook's. */
 export async function stagesOf(
   ctx: IncidentsContext,
@@ -366,20 +423,18 @@ export async function stagesOf(
   const playbook =
     (type?.playbook ? section?.playbooks?.find((p) => p.id === type.playbook) : undefined) ??
     section?.playbooks?.find((p) => p.id === incident.kind);
-  const seen = new Set<string>();
+  // A stage the pack and the playbook both name (POS: every playbook runs the same five stages) is one
+  // stage with the playbook's steps after the pack's.
   const out: { id: string; label: string; steps: { text: string; owner?: string; when?: string }[] }[] = [];
   for (const stage of [...(section?.stages ?? []), ...(playbook?.stages ?? [])]) {
-    if (seen.has(stage.id)) continue;
-    seen.add(stage.id);
-    out.push({
-      id: stage.id,
-      label: stage.label,
-      steps: (stage.steps ?? []).map((s) => ({
-        text: s.text,
-        ...(s.owner ? { owner: s.owner } : {}),
-        ...(s.when ? { when: s.when } : {}),
-      })),
-    });
+    const steps = (stage.steps ?? []).map((s) => ({
+      text: s.text,
+      ...(s.owner ? { owner: s.owner } : {}),
+      ...(s.when ? { when: s.when } : {}),
+    }));
+    const known = out.find((o) => o.id === stage.id);
+    if (known) known.steps.push(...steps);
+    else out.push({ id: stage.id, label: stage.label, steps });
   }
   return out;
 }
