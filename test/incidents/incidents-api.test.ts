@@ -3,7 +3,9 @@
  * P0 (SofaCover: response 15 min, resolution 2 h), read it whole, act on it, read the metrics; bad input
  * gets a precise problem and changes nothing.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '../../src/store/schema.js';
 import { ENGINES } from '../support/databases.js';
 import { openDesk, type Desk } from '../support-desk/api-helpers.js';
 
@@ -50,6 +52,16 @@ for (const engine of ENGINES) {
       expect(ids.some((id) => id.includes('response'))).toBe(true);
       expect(ids.some((id) => id.includes('resolution'))).toBe(true);
       for (const c of first.incident.clocks) expect(c.derivation.length).toBeGreaterThan(0);
+      // SofaCover's critical route: phone + SMS + Slack + email, recorded with the declaration.
+      const routed = await desk.t.database.inWorkspace(desk.ws, (tx) =>
+        tx.select().from(outbox).where(eq(outbox.channel, 'notify')),
+      );
+      const channels = routed
+        .map((m) => m.payload as { subject?: string; channel?: string; route?: string })
+        .filter((p) => p.subject === `incident:${number}` && p.route === 'critical-alerts')
+        .map((p) => p.channel)
+        .sort();
+      expect(channels).toEqual(['alert-email', 'alert-phone', 'alert-sms', 'support-critical']);
 
       expect(
         (await desk.call('PUT', `/incidents/${number}/roles/primary-responder`, { userId: desk.userId }))
