@@ -10,6 +10,7 @@ import { createMetrics } from '../api/metrics.js';
 import type { Config, ProcessRole } from '../config/config.js';
 import { databaseClock } from '../engine/clock.js';
 import { ENGINE_TIMER, Engine } from '../engine/engine.js';
+import { ACTION_NAG_TIMER, actionNagHandler } from '../modules/incidents/review.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { startSupportSmtp, type RunningSupportSmtp } from '../intake/support-smtp.js';
@@ -123,6 +124,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         timerHandlers: {
           [PACK_REVIEW_TIMER]: raisePackReviewTask,
           [ENGINE_TIMER]: new Engine(database, databaseClock).timerHandler,
+          [ACTION_NAG_TIMER]: actionNagHandler,
         },
       });
       await worker.start();
