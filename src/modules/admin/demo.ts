@@ -18,6 +18,7 @@ import { activatePack } from '../packs/versions.js';
 import { loadDemoSupport } from './demo-support.js';
 import { hashPassword } from './passwords.js';
 import { listMyWorkspaces } from './workspaces.js';
+import { loadDemoIncidents } from './demo-incidents.js';
 
 export const DEMO_PASSWORD = 'opsbook-demo-2026';
 export const DEMO_ADMIN_EMAIL = 'admin@opsbook.demo';
@@ -100,6 +101,7 @@ export async function loadDemo(
   }
   await activateDemoPacks(database, adminId, now, log);
   await loadDemoSupport(database, DEMO_ADMIN_EMAIL, now);
+  await loadDemoIncidents(database, adminId, now);
   return logins;
 }
 
