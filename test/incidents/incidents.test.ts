@@ -36,6 +36,8 @@ import { createTicket } from '../../src/modules/support/ticket-create.js';
 import { loadPack } from '../../src/packs/load.js';
 import type { Database } from '../../src/store/database.js';
 import { memberships, outbox, users } from '../../src/store/schema.js';
+import { statusComponents } from '../../src/store/schema-incidents.js';
+import { setComponentStatus } from '../../src/modules/status/components.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { createWorkspace } from '../support/fixtures.js';
 
@@ -192,6 +194,59 @@ for (const engine of ENGINES) {
       expect(after.stages.find((s) => s.id === 'assess')!.reachedAt).not.toBeNull();
       expect(after.stages.find((s) => s.id === 'assess')!.steps.every((st) => st.done !== null)).toBe(true);
       expect(after.timeline.filter((e) => e.type === 'incident.step_done')).toHaveLength(assess.steps.length);
+    });
+
+    it('marks the status-page components an update names, and puts them back at resolution', async () => {
+      await database.inWorkspace(ws, (tx) =>
+        tx.insert(statusComponents).values([
+          { id: `cmp_api_${engine.name}`, workspaceId: ws, name: 'API' },
+          { id: `cmp_web_${engine.name}`, workspaceId: ws, name: 'Web' },
+        ]),
+      );
+      const api = `cmp_api_${engine.name}`;
+      const web = `cmp_web_${engine.name}`;
+      const { id } = await declareIncident(ctx, ws, { title: 'API errors', severity: 'sev3' }, 'test');
+      await postUpdate(
+        ctx,
+        ws,
+        id,
+        {
+          audience: 'public',
+          status: 'identified',
+          body: { en: 'API errors' },
+          components: { [api]: 'major-outage', [web]: 'degraded' },
+        },
+        'test',
+      );
+      await expect(
+        postUpdate(
+          ctx,
+          ws,
+          id,
+          { audience: 'public', body: { en: 'x' }, components: { cmp_nope: 'degraded' } },
+          'test',
+        ),
+      ).rejects.toThrow(/no status-page component cmp_nope/);
+      const statuses = async () =>
+        Object.fromEntries(
+          (await database.inWorkspace(ws, (tx) => tx.select().from(statusComponents))).map((c) => [
+            c.id,
+            c.status,
+          ]),
+        );
+      expect(await statuses()).toMatchObject({ [api]: 'major-outage', [web]: 'degraded' });
+      // A health check changes Web after the incident did: resolution leaves Web to it.
+      await database.inWorkspace(ws, (tx) =>
+        setComponentStatus(tx, ws, web, 'partial-outage', 'check:x', clock.now()),
+      );
+      await postUpdate(
+        ctx,
+        ws,
+        id,
+        { audience: 'public', status: 'resolved', body: { en: 'Fixed' } },
+        'test',
+      );
+      expect(await statuses()).toMatchObject({ [api]: 'operational', [web]: 'partial-outage' });
     });
 
     it('joins alerts of one group to one open incident', async () => {
@@ -412,7 +467,7 @@ for (const engine of ENGINES) {
       const sev2 = metrics.bySeverity.find((s) => s.severity === 'sev2');
       expect(sev2?.mttrMinutes).toBe(40);
       expect(sev2?.mttaMinutes).toBe(0);
-      expect(metrics.bySeverity.map((s) => s.severity)).toEqual(['sev1', 'sev2']);
+      expect(metrics.bySeverity.map((s) => s.severity)).toEqual(['sev1', 'sev2', 'sev3']);
     });
   });
 }

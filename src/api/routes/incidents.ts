@@ -33,6 +33,8 @@ import {
   UPDATE_STATUSES,
 } from '../../modules/incidents/room.js';
 import type { AppDeps } from '../deps.js';
+import { COMPONENT_STATUSES } from '../../modules/status/components.js';
+import type { ComponentStatus } from '../../store/schema-incidents.js';
 import { accessOf } from '../session.js';
 
 const Id = z.string().min(1).max(64);
@@ -298,6 +300,10 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
             .default({})
             .describe('The text per language; left out or partial with `template`, which fills the rest.'),
           template: Slug.optional(),
+          components: z
+            .record(Id, z.enum(COMPONENT_STATUSES as [ComponentStatus, ...ComponentStatus[]]))
+            .optional()
+            .describe('Status-page components and the status each takes; resolution puts them back.'),
         }),
         response: {
           201: z.object({
@@ -322,6 +328,7 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
           body: b.body,
           ...(b.status ? { status: b.status } : {}),
           ...(b.template ? { template: b.template } : {}),
+          ...(b.components ? { components: b.components } : {}),
         },
         accessOf(request).actor,
       );

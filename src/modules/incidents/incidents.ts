@@ -6,12 +6,13 @@
  *
  * The room's other use cases (updates, roles, stages, acknowledgement) are in room.ts.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { newId } from '../../shared/ids.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Tx } from '../../store/database.js';
-import { incidentCounters, incidents } from '../../store/schema-incidents.js';
+import { componentStatusChanges, incidentCounters, incidents } from '../../store/schema-incidents.js';
+import { setComponentStatus } from '../status/components.js';
 import type { IncidentsContext } from './context.js';
 import { incidentSubject } from './mirror.js';
 import { hooks } from './hooks.js';
@@ -188,6 +189,40 @@ export async function declareIncidentIn(
   return { id, number, created: true };
 }
 
+/**
+ * At resolution, the components the incident marked go back to operational, unless something else
+ * changed them since (another incident, a health check, maintenance): the last change decides.
+ */
+async function restoreComponents(
+  tx: Tx,
+  workspaceId: string,
+  incident: { number: number; components: string[] },
+  now: Date,
+): Promise<void> {
+  if (incident.components.length === 0) return;
+  const cause = `incident:${incident.number}`;
+  const last = await tx
+    .selectDistinctOn([componentStatusChanges.componentId], {
+      componentId: componentStatusChanges.componentId,
+      cause: componentStatusChanges.cause,
+    })
+    .from(componentStatusChanges)
+    .where(
+      and(
+        eq(componentStatusChanges.workspaceId, workspaceId),
+        inArray(componentStatusChanges.componentId, incident.components),
+      ),
+    )
+    .orderBy(
+      componentStatusChanges.componentId,
+      desc(componentStatusChanges.at),
+      desc(componentStatusChanges.id),
+    );
+  for (const change of last)
+    if (change.cause === cause)
+      await setComponentStatus(tx, workspaceId, change.componentId, 'operational', cause, now);
+}
+
 /** Declares in its own transaction (the API's door). */
 export async function declareIncident(
   ctx: IncidentsContext,
@@ -232,6 +267,7 @@ export async function resolveIncidentIn(
     data: {},
     actor,
   });
+  await restoreComponents(tx, workspaceId, row, now);
   await openReviewIn(ctx, tx, workspaceId, row.id, now);
   await hooks.resolved(tx, workspaceId, { id: row.id, number: row.number }, now);
 }

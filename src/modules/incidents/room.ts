@@ -10,7 +10,14 @@ import { newId } from '../../shared/ids.js';
 import type { Tx } from '../../store/database.js';
 import { tickets, workspaces } from '../../store/schema.js';
 import { renderTemplate } from '../../core/templates.js';
-import { incidentUpdates, incidents, type UpdateApproval } from '../../store/schema-incidents.js';
+import {
+  incidentUpdates,
+  incidents,
+  statusComponents,
+  type ComponentStatus,
+  type UpdateApproval,
+} from '../../store/schema-incidents.js';
+import { setComponentStatus } from '../status/components.js';
 import { insertMessage } from '../support/ticket-store.js';
 import { sendToCustomer } from '../support/outbound.js';
 import type { IncidentsContext } from './context.js';
@@ -45,6 +52,8 @@ export interface UpdateInput {
   /** Text per locale; `en` first. ShopSmart's customer notices are in Hindi and English. */
   readonly body: Readonly<Record<string, string>>;
   readonly template?: string;
+  /** Status-page components and the status each takes (Statuspage's "affected components"). */
+  readonly components?: Readonly<Record<string, ComponentStatus>>;
 }
 
 export interface PostedUpdate {
@@ -104,9 +113,50 @@ export async function postUpdate(
       });
       return { id, approval: 'pending' as const, published: false };
     }
-    await publishIn(ctx, tx, incident, id, input.audience, status, actor, now);
+    await publishIn(ctx, tx, incident, id, input.audience, status, actor, now, input.components ?? {});
     return { id, approval: 'approved' as const, published: input.audience === 'public' };
   });
+}
+
+/**
+ * Sets the status-page components an update names, recorded as caused by the incident, and adds them to
+ * the incident's affected components (resolution puts them back).
+ */
+async function markComponents(
+  tx: Tx,
+  incident: IncidentRow,
+  components: Readonly<Record<string, ComponentStatus>>,
+  now: Date,
+): Promise<void> {
+  const ids = Object.keys(components);
+  if (ids.length === 0) return;
+  const known = await tx
+    .select({ id: statusComponents.id })
+    .from(statusComponents)
+    .where(and(eq(statusComponents.workspaceId, incident.workspaceId), inArray(statusComponents.id, ids)));
+  const missing = ids.filter((id) => !known.some((k) => k.id === id));
+  if (missing.length)
+    throw new OpsError('OPS_VALIDATION', `no status-page component ${missing.join(', ')}`, [
+      {
+        pointer: `/body/components/${missing[0]}`,
+        message: 'name components of this workspace’s status page',
+      },
+    ]);
+  for (const id of ids)
+    await setComponentStatus(
+      tx,
+      incident.workspaceId,
+      id,
+      components[id]!,
+      `incident:${incident.number}`,
+      now,
+    );
+  const affected = [...new Set([...incident.components, ...ids])];
+  await tx
+    .update(incidents)
+    .set({ components: affected })
+    .where(and(eq(incidents.workspaceId, incident.workspaceId), eq(incidents.id, incident.id)));
+  incident.components = affected;
 }
 
 const nonEmpty = (body: Readonly<Record<string, string>>) =>
@@ -172,8 +222,10 @@ async function publishIn(
   status: string,
   actor: string,
   now: Date,
+  components: Readonly<Record<string, ComponentStatus>>,
 ): Promise<void> {
   const subject = incidentSubject(incident.number);
+  await markComponents(tx, incident, components, now);
   if (audience === 'public') {
     await tx
       .update(incidentUpdates)
@@ -292,7 +344,7 @@ export async function decideUpdate(
       .set({ approval: decision === 'approve' ? 'approved' : 'rejected', approvedBy: actor })
       .where(and(eq(incidentUpdates.workspaceId, workspaceId), eq(incidentUpdates.id, updateId)));
     if (decision === 'reject') return { id: updateId, approval: 'rejected' as const, published: false };
-    await publishIn(ctx, tx, incident, updateId, 'public', update.status, actor, now);
+    await publishIn(ctx, tx, incident, updateId, 'public', update.status, actor, now, {});
     return { id: updateId, approval: 'approved' as const, published: true };
   });
 }
