@@ -11,6 +11,7 @@ import type { Config, ProcessRole } from '../config/config.js';
 import { databaseClock } from '../engine/clock.js';
 import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { ACTION_NAG_TIMER, actionNagHandler } from '../modules/incidents/review.js';
+import { PAGE_TIMER, pageTimerHandler } from '../modules/incidents/paging.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { startSupportSmtp, type RunningSupportSmtp } from '../intake/support-smtp.js';
@@ -125,6 +126,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
           [PACK_REVIEW_TIMER]: raisePackReviewTask,
           [ENGINE_TIMER]: new Engine(database, databaseClock).timerHandler,
           [ACTION_NAG_TIMER]: actionNagHandler,
+          [PAGE_TIMER]: pageTimerHandler,
         },
       });
       await worker.start();

@@ -56,7 +56,9 @@ for (const engine of ENGINES) {
       const routed = await desk.t.database.inWorkspace(desk.ws, (tx) =>
         tx.select().from(outbox).where(eq(outbox.channel, 'notify')),
       );
+      // (The engine's route notifications; the on-call pages have keys of their own, `page:…`.)
       const channels = routed
+        .filter((m) => !m.idempotencyKey.startsWith('page:'))
         .map((m) => m.payload as { subject?: string; channel?: string; route?: string })
         .filter((p) => p.subject === `incident:${number}` && p.route === 'critical-alerts')
         .map((p) => p.channel)

@@ -6,7 +6,10 @@
  * Decisions (docs/notifications.md):
  * - `tier:<id>` is the members whose workspace role is the tier's id; when none, the members holding the
  *   built-in agent role of the same rank (the pack's first tier → `agent-l1`, …).
- * - `rotation:<id>` is, until on-call schedules exist (issue 8), everyone holding the rotation's role.
+ * - `rotation:<id>` is the person on call now when the workspace has a schedule for the rotation (an
+ *   override first, then the schedule's layers; src/core/oncall.ts), and, for a rotation without a
+ *   schedule, everyone holding the rotation's role.
+ * - `user:<id>` is that member (escalation policies page people by id).
  * - `customer:` reads the record's `customer_email` / `email`, `customer_phone` / `phone`,
  *   `customer_name` / `name` and `locale` / `customer_locale` fields.
  */
@@ -34,7 +37,12 @@ export interface Directory {
   }[];
   /** The pack's tiers in order (first = tier 1). */
   readonly tiers: readonly { readonly id: string }[];
-  readonly rotations: readonly { readonly id: string; readonly role?: string }[];
+  readonly rotations: readonly {
+    readonly id: string;
+    readonly role?: string;
+    /** Set when the rotation has an on-call schedule: who is on call now (empty: nobody right now). */
+    readonly onCall?: readonly string[];
+  }[];
   /** The record the message is about. */
   readonly fields: Fields;
 }
@@ -99,11 +107,25 @@ function resolveOne(dir: Directory, recipient: string): Addressee[] | string {
         : `${recipient}: no member holds the role "${id}"${rank >= 1 && rank <= 3 ? ` or "agent-l${rank}"` : ''}`;
     }
     case 'rotation': {
-      const role = dir.rotations.find((r) => r.id === id)?.role ?? id;
+      const rotation = dir.rotations.find((r) => r.id === id);
+      if (rotation?.onCall) {
+        const onCall = rotation.onCall.flatMap((userId) => {
+          const member = dir.members.find((m) => m.userId === userId);
+          return member ? [fromMember(recipient, member)] : [];
+        });
+        return onCall.length > 0
+          ? onCall
+          : `${recipient}: nobody is on call now (its schedule has no one at this time, or only people who left)`;
+      }
+      const role = rotation?.role ?? id;
       const found = byRole(dir, recipient, role);
       return found.length > 0
         ? found
         : `${recipient}: nobody is on call (no member holds the role "${role}")`;
+    }
+    case 'user': {
+      const member = dir.members.find((m) => m.userId === id);
+      return member ? [fromMember(recipient, member)] : `${recipient}: not a member of the workspace`;
     }
     case 'contact': {
       const contact = dir.contacts.find((c) => c.id === id);

@@ -1,7 +1,8 @@
 /**
  * The demo's incident side, for each demo workspace whose pack has an incident scale: a resolved incident
  * with its updates and review draft, and in ShopSmart one open SEV3 whose stage deadlines count down in the
- * room. Seeded once: a workspace that already has incidents is left alone.
+ * room. Seeded once: a workspace that already has incidents is left alone. Before them, each workspace's
+ * on-call schedules and default escalation policy (oncall-demo.ts, itself seeded once).
  */
 import { sql } from 'drizzle-orm';
 import { databaseClock } from '../../engine/clock.js';
@@ -12,6 +13,7 @@ import type { IncidentsContext } from '../incidents/context.js';
 import { declareIncidentIn, scaleOfPolicy } from '../incidents/incidents.js';
 import { postUpdate } from '../incidents/room.js';
 import { listMyWorkspaces } from './workspaces.js';
+import { seedDemoOnCall } from '../incidents/oncall-demo.js';
 
 interface DemoIncident {
   readonly title: string;
@@ -45,6 +47,8 @@ export async function loadDemoIncidents(database: Database, adminId: string, now
     publicUrl: '',
   };
   for (const ws of await listMyWorkspaces(database, adminId)) {
+    // Who is on call and who is paged first, before any demo incident pages anyone.
+    await database.inWorkspace(ws.id, (tx) => seedDemoOnCall(tx, ws.id, ws.slug, now));
     const seeded = await database.inWorkspace(ws.id, async (tx) => {
       const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(incidents);
       if ((count?.n ?? 0) > 0) return [];

@@ -1,8 +1,10 @@
 /**
- * What else happens, in the same transaction, when an incident is declared or resolved: the on-call
- * escalation starts and stops (paging.ts). Kept in one place so incidents.ts reads as the record's rules.
+ * What else happens, in the same transaction, when an incident is declared, acknowledged, resolved or gets
+ * a public update: the on-call escalation starts and stops (paging.ts). Kept in one place so incidents.ts
+ * and room.ts read as the record's rules.
  */
 import type { Tx } from '../../store/database.js';
+import { acknowledgePageIn, startPagingIn, stopPagingIn } from './paging.js';
 
 export interface DeclaredIncident {
   readonly id: string;
@@ -13,20 +15,26 @@ export interface DeclaredIncident {
 }
 
 export const hooks = {
-  async declared(_tx: Tx, _workspaceId: string, _incident: DeclaredIncident, _now: Date): Promise<void> {},
+  async declared(tx: Tx, workspaceId: string, incident: DeclaredIncident, now: Date): Promise<void> {
+    await startPagingIn(tx, workspaceId, incident, now);
+  },
   async resolved(
-    _tx: Tx,
-    _workspaceId: string,
-    _incident: { id: string; number: number },
-    _now: Date,
-  ): Promise<void> {},
+    tx: Tx,
+    workspaceId: string,
+    incident: { id: string; number: number },
+    now: Date,
+  ): Promise<void> {
+    await stopPagingIn(tx, workspaceId, incident.id, now);
+  },
   async acknowledged(
-    _tx: Tx,
-    _workspaceId: string,
-    _incident: { id: string; number: number },
-    _actor: string,
-    _now: Date,
-  ): Promise<void> {},
+    tx: Tx,
+    workspaceId: string,
+    incident: { id: string; number: number },
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    await acknowledgePageIn(tx, workspaceId, incident.id, actor, now);
+  },
   /** A public update was published: the status page's subscribers are told. */
   async published(
     _tx: Tx,

@@ -2,13 +2,14 @@
  * What routing reads from the record: the pack version that governs a subject, and the workspace's people
  * with the addresses and preferences channels need.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Fields } from '../../core/decide/types.js';
 import type { Directory } from '../../core/notify/recipients.js';
 import { compilePack, type Policy } from '../../packs/compile.js';
 import type { Pack } from '../../packs/schema/pack.js';
-import type { Tx } from '../../store/database.js';
+import { rowsOf, type Tx } from '../../store/database.js';
 import { memberships, packVersions, users } from '../../store/schema.js';
+import { onCallByRotation } from '../incidents/oncall.js';
 
 const policies = new Map<string, Policy>();
 
@@ -45,12 +46,17 @@ export async function governingPolicy(
   return policy;
 }
 
+/**
+ * The workspace's people as recipients resolve them. Rotations with an on-call schedule carry who is on
+ * call at `atMs` (default: the database's clock), so `rotation:<id>` reaches that person.
+ */
 export async function directoryOf(
   tx: Tx,
   workspaceId: string,
   /** The governing pack (its contacts, tiers, rotations); null: members only. */
   policy: Policy | null,
   fields: Fields,
+  atMs?: number,
 ): Promise<Directory> {
   const members = await tx
     .select({
@@ -65,11 +71,22 @@ export async function directoryOf(
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, workspaceId));
+  const rotations = policy?.pack.rotations ?? [];
+  const onCall =
+    rotations.length > 0 ? await onCallByRotation(tx, workspaceId, atMs ?? (await dbNowMs(tx))) : null;
   return {
     members: members.map((m) => ({ ...m, quietHours: m.quietHours ?? null })),
     contacts: policy?.pack.contacts ?? [],
     tiers: policy?.pack.tiers ?? [],
-    rotations: policy?.pack.rotations ?? [],
+    rotations: rotations.map((r) => {
+      const scheduled = onCall?.get(r.id);
+      return scheduled ? { ...r, onCall: scheduled.userIds } : r;
+    }),
     fields,
   };
+}
+
+async function dbNowMs(tx: Tx): Promise<number> {
+  const [row] = rowsOf<{ now: Date | string }>(await tx.execute(sql`select statement_timestamp() as now`));
+  return new Date(row?.now ?? 0).getTime();
 }

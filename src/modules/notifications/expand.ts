@@ -98,7 +98,7 @@ export async function expandNotification(
       const plan = planDeliveries({
         policy,
         intent,
-        directory: await directoryOf(tx, message.workspaceId, policy, fields),
+        directory: await directoryOf(tx, message.workspaceId, policy, fields, nowMs),
         values,
         nowMs,
       });
