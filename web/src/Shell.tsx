@@ -8,6 +8,7 @@ import { api, describeError, type Me, sessionEnded } from './api';
 import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
 import { AppLink } from './controls';
 import { Logo, NavIcon } from './icons';
+import { incidentPage } from './incidents/IncidentPages';
 import { NotificationBell } from './NotificationBell';
 import { NotificationFeed } from './NotificationFeed';
 import { Page } from './Page';
@@ -115,7 +116,7 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
                 {error}
               </div>
             )}
-            {supportPage(path, workspace, access) ?? (
+            {supportPage(path, workspace, access) ?? incidentPage(path, workspace, access) ?? (
               <Page path={path} me={me} workspace={workspace} access={access} />
             )}
             {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}
