@@ -112,7 +112,13 @@ for (const engine of ENGINES) {
         expect.arrayContaining([expect.objectContaining({ severity: 'p0', count: 1 })]),
       );
       const list = await desk.call('GET', '/incidents?state=all');
-      expect(list.json<{ items: { number: number }[] }>().items.map((i) => i.number)).toContain(number);
+      const listed = list.json<{
+        items: { number: number }[];
+        scale: { levels: { id: string; label: string }[] };
+      }>();
+      expect(listed.items.map((i) => i.number)).toContain(number);
+      // What the declare form offers: SofaCover's P0-P3, most severe first.
+      expect(listed.scale.levels.map((l) => l.id)).toEqual(['p0', 'p1', 'p2', 'p3']);
     });
 
     it('answers bad input with a precise problem and changes nothing', async () => {

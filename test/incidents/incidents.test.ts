@@ -345,7 +345,13 @@ for (const engine of ENGINES) {
         /no regulatory clock/,
       );
       const after = await incidentDetail(ctx, ws, number, all);
-      expect(after.regulatory.find((c) => c.id === 'regulatory:cert-in')?.phase).toBe('met');
+      expect(after.regulatory.find((c) => c.id === 'regulatory:cert-in')).toMatchObject({
+        phase: 'met',
+        authority: 'CERT-In',
+      });
+      expect(after.reports).toEqual([
+        expect.objectContaining({ clock: 'cert-in', reference: 'CERT-IN-123', by: `user:${bob}` }),
+      ]);
       expect(after.regulatory.find((c) => c.id === 'regulatory:it-act')?.phase).toBe('running');
     });
 
@@ -393,7 +399,7 @@ for (const engine of ENGINES) {
       );
       expect(sent.some((m) => (m.payload as { text?: string }).text === 'Payments work again.')).toBe(true);
       expect(detail.review?.status).toBe('draft');
-      expect(detail.review?.sections.timeline).toMatch(/T\+0 min .*incident\.declared/);
+      expect(detail.review?.sections.timeline).toMatch(/T\+0 min .*incident\.declared.* by usr_alice/);
       expect(detail.review?.sections.impact).toMatch(/40 min/);
       expect(detail.review?.dueAt?.toISOString()).toBe('2026-03-08T09:00:00.000Z');
       await expect(

@@ -12,6 +12,7 @@ import { OpsError } from '../../errors/catalog.js';
 import { incidentsContext, type IncidentsContext } from '../../modules/incidents/context.js';
 import { declareIncident, resolveIncidentIn } from '../../modules/incidents/incidents.js';
 import {
+  declareOptions,
   incidentByNumber,
   incidentDetail,
   incidentMetrics,
@@ -150,7 +151,16 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
           severity: Slug.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ items: z.array(IncidentView) }) },
+        response: {
+          200: z.object({
+            items: z.array(IncidentView),
+            scale: z
+              .object({ id: z.string(), levels: z.array(z.object({ id: z.string(), label: z.string() })) })
+              .nullable()
+              .describe("The active pack's incident scale, most severe first (what declaring offers)."),
+            types: z.array(z.object({ id: z.string(), label: z.string() })),
+          }),
+        },
       },
       config: { access: 'records.read' },
     },
@@ -161,7 +171,13 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
         limit: q.limit,
         ...(q.severity ? { severity: q.severity } : {}),
       });
-      return { items: rows.map(view) };
+      const options = await withPack(() => declareOptions(ctx, request.params.workspaceId)).catch(
+        (err: unknown) => {
+          if (err instanceof OpsError && err.code === 'OPS_NO_ACTIVE_PACK') return { scale: null, types: [] };
+          throw err;
+        },
+      );
+      return { items: rows.map(view), ...options };
     },
   );
 

@@ -38,6 +38,24 @@ function visibleTo(viewer: Viewer): SQL | undefined {
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
+/**
+ * What declaring needs to offer in a form: the active pack's incident scale (most severe first) and its
+ * incident types.
+ */
+export async function declareOptions(ctx: IncidentsContext, workspaceId: string) {
+  return ctx.database.inWorkspace(workspaceId, async (tx) => {
+    const { ep } = await ctx.engine.activePolicyIn(tx, workspaceId);
+    const scale = scaleOfPolicy(ep);
+    return {
+      scale: scale && {
+        id: scale.id,
+        levels: scale.levels.map((id) => ({ id, label: scale.labels[id] ?? id })),
+      },
+      types: (ep.policy.pack.incidents?.types ?? []).map((t) => ({ id: t.id, label: t.label })),
+    };
+  });
+}
+
 export async function listIncidents(
   ctx: IncidentsContext,
   workspaceId: string,
@@ -129,7 +147,22 @@ export async function incidentDetail(
         reachedAt: incident.stages.find((r) => r.id === s.id)?.at ?? null,
         clock: incident.clocks.find((c) => c.id === `stage:${s.id}`) ?? null,
       })),
-      regulatory: incident.clocks.filter((c) => c.id.startsWith('regulatory:')),
+      regulatory: incident.clocks
+        .filter((c) => c.id.startsWith('regulatory:'))
+        .map((c) => {
+          const id = c.id.slice('regulatory:'.length);
+          const spec = section?.regulatory?.find((r) => r.id === id);
+          return { ...c, label: spec?.label ?? id, authority: spec?.authority ?? id };
+        }),
+      reports: Array.isArray(incident.fields.reports)
+        ? (incident.fields.reports as {
+            clock: string;
+            at: string;
+            by: string;
+            reference?: string;
+            note?: string;
+          }[])
+        : [],
       updates,
       timeline,
       tasks: effects

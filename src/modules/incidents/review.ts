@@ -12,7 +12,7 @@ import type { EnginePolicy } from '../../core/decide/prepare.js';
 import { readTimeline } from '../../engine/timeline.js';
 import { scheduleTimer, type ClaimedTimer } from '../../engine/timers.js';
 import type { Tx } from '../../store/database.js';
-import { memberships, tasks } from '../../store/schema.js';
+import { memberships, tasks, users } from '../../store/schema.js';
 import { incidentReviews, incidents } from '../../store/schema-incidents.js';
 import type { IncidentsContext } from './context.js';
 import { incidentSubject } from './mirror.js';
@@ -48,6 +48,16 @@ function minutes(ms: number): string {
 /** The review's first draft: the timeline, minute by minute, and the impact, from the record. */
 async function draft(tx: Tx, incident: IncidentRow, ep: EnginePolicy, now: Date) {
   const entries = await readTimeline(tx, incidentSubject(incident.number));
+  // People by name, not by id: `user:usr_…` → their name.
+  const names = new Map(
+    (
+      await tx
+        .select({ id: users.id, name: users.name })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.workspaceId, incident.workspaceId))
+    ).map((u) => [`user:${u.id}`, u.name]),
+  );
   const t0 = incident.detectedAt.getTime();
   const line = (atMs: number, text: string) =>
     `- T+${minutes(atMs - t0)} (${new Date(atMs).toISOString()}): ${text}`;
@@ -57,7 +67,10 @@ async function draft(tx: Tx, incident: IncidentRow, ep: EnginePolicy, now: Date)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       .map(([k, v]) => `${k} ${String(v)}`)
       .join(', ');
-    return line(e.occurredAt.getTime(), `${e.type}${detail ? ` (${detail})` : ''} by ${e.actor}`);
+    return line(
+      e.occurredAt.getTime(),
+      `${e.type}${detail ? ` (${detail})` : ''} by ${names.get(e.actor) ?? e.actor}`,
+    );
   });
   const resolvedAt = incident.resolvedAt ?? now;
   const impact = [
