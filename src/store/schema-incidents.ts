@@ -127,6 +127,8 @@ export const incidentUpdates = pgTable(
     /** The text per locale: `{ en: '…', hi: '…' }`. */
     body: jsonb('body').$type<Record<string, string>>().notNull(),
     template: text('template'),
+    /** Status-page components and the status each takes when the update is published. */
+    components: jsonb('components').$type<Record<string, ComponentStatus>>().notNull().default({}),
     approval: text('approval').$type<UpdateApproval>().notNull().default('approved'),
     approvedBy: text('approved_by'),
     postedBy: text('posted_by').notNull(),
@@ -242,6 +244,16 @@ export const healthChecks = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     lastRunAt: instant('last_run_at'),
     lastChangeAt: instant('last_change_at'),
+    /** The last run's latency and, when it failed, why (the list shows them without reading results). */
+    lastLatencyMs: integer('last_latency_ms'),
+    lastError: text('last_error'),
+    /** Slots skipped because the check fell more than an interval behind (scheduler down or overloaded). */
+    missedRuns: integer('missed_runs').notNull().default(0),
+    /**
+     * Whether its `check:<id>` alert is open. Kept apart from `status` so a down check whose alert was held
+     * back (maintenance) or failed to be raised is raised on a later run (0011).
+     */
+    alerting: boolean('alerting').notNull().default(false),
     /** The scheduler claims due checks across workspaces (opsbook_claim_checks) under a lease. */
     nextRunAt: instant('next_run_at').notNull().defaultNow(),
     lockedBy: text('locked_by'),
@@ -269,7 +281,45 @@ export const checkResults = pgTable(
     statusCode: integer('status_code'),
     error: text('error'),
   },
-  (t) => [index('check_results_check').on(t.workspaceId, t.checkId, t.at)],
+  (t) => [
+    index('check_results_check').on(t.workspaceId, t.checkId, t.at),
+    // Raw results are purged after a few days (docs/monitoring.md): a BRIN index finds the old ones in an
+    // append-only table at a fraction of a btree's size and insert cost (0011).
+    index('check_results_at').using('brin', t.at),
+  ],
+);
+
+/**
+ * Every status a health check took (up, down, paused, unknown), and when: kept forever, unlike raw results,
+ * so uptime over 24 h … 90 d is computed from the record (0011).
+ */
+export const checkStatusChanges = pgTable(
+  'check_status_changes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: workspace(),
+    checkId: text('check_id').notNull(),
+    status: text('status').$type<MonitorStatus>().notNull(),
+    at: instant('at').notNull(),
+    /** Why: the failing run's error, `recovered`, `created`, `paused by user:…`, `resumed by user:…`. */
+    reason: text('reason'),
+  },
+  (t) => [index('check_status_changes_check').on(t.workspaceId, t.checkId, t.at)],
+);
+
+/** Per check per UTC day: runs, failures and latency, rolled up as results are recorded; kept forever (0011). */
+export const checkDays = pgTable(
+  'check_days',
+  {
+    workspaceId: workspace(),
+    checkId: text('check_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    runs: integer('runs').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    latencySumMs: bigint('latency_sum_ms', { mode: 'number' }).notNull().default(0),
+    latencyMaxMs: integer('latency_max_ms').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.checkId, t.day] })],
 );
 
 export type HeartbeatStatus = 'new' | 'up' | 'started' | 'late' | 'down' | 'paused';
@@ -297,6 +347,8 @@ export const heartbeats = pgTable(
     /** When it goes down if no ping comes (the period's end plus grace). */
     downAt: instant('down_at'),
     enabled: boolean('enabled').notNull().default(true),
+    /** Whether its `heartbeat:<id>` alert is open (held back while under maintenance) (0011). */
+    alerting: boolean('alerting').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('heartbeats_token').on(t.tokenHash), index('heartbeats_workspace').on(t.workspaceId)],
@@ -317,7 +369,10 @@ export const heartbeatPings = pgTable(
     body: text('body'),
     remoteAddress: text('remote_address'),
   },
-  (t) => [index('heartbeat_pings_heartbeat').on(t.workspaceId, t.heartbeatId, t.at)],
+  (t) => [
+    index('heartbeat_pings_heartbeat').on(t.workspaceId, t.heartbeatId, t.at),
+    index('heartbeat_pings_at').using('brin', t.at),
+  ],
 );
 
 /** Per metric series (threshold id + labels): since when it has been past its threshold. */

@@ -247,6 +247,20 @@ for (const engine of ENGINES) {
         'test',
       );
       expect(await statuses()).toMatchObject({ [api]: 'operational', [web]: 'partial-outage' });
+      // A pending update's components change only when the comms lead approves it.
+      const breach = await declareIncident(ctx, ws, { title: 'Tokens leaked', kind: 'data-breach' }, 'test');
+      const pending = await postUpdate(
+        ctx,
+        ws,
+        breach.id,
+        { audience: 'public', body: { en: 'Sign-in paused' }, components: { [api]: 'maintenance' } },
+        `user:${alice}`,
+      );
+      expect(pending.approval).toBe('pending');
+      expect((await statuses())[api]).toBe('operational');
+      await assignRole(ctx, ws, breach.id, 'comms-lead', bob, 'test');
+      await decideUpdate(ctx, ws, breach.id, pending.id, 'approve', `user:${bob}`);
+      expect((await statuses())[api]).toBe('maintenance');
     });
 
     it('joins alerts of one group to one open incident', async () => {

@@ -90,6 +90,7 @@ export async function postUpdate(
     const status = input.status ?? (incident.status === 'declared' ? 'investigating' : incident.status);
     const needsApproval =
       input.audience === 'public' && incident.restricted && incident.roles['comms-lead'] !== userOf(actor);
+    await checkComponents(tx, workspaceId, Object.keys(input.components ?? {}));
     const id = newId('upd', now.getTime());
     await tx.insert(incidentUpdates).values({
       id,
@@ -99,6 +100,7 @@ export async function postUpdate(
       audience: input.audience,
       body,
       template: input.template ?? null,
+      components: { ...(input.components ?? {}) },
       approval: needsApproval ? 'pending' : 'approved',
       approvedBy: needsApproval ? null : actor,
       postedBy: actor,
@@ -118,6 +120,23 @@ export async function postUpdate(
   });
 }
 
+/** Refuses components the workspace's status page does not have. */
+async function checkComponents(tx: Tx, workspaceId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const known = await tx
+    .select({ id: statusComponents.id })
+    .from(statusComponents)
+    .where(and(eq(statusComponents.workspaceId, workspaceId), inArray(statusComponents.id, [...ids])));
+  const missing = ids.filter((id) => !known.some((k) => k.id === id));
+  if (missing.length)
+    throw new OpsError('OPS_VALIDATION', `no status-page component ${missing.join(', ')}`, [
+      {
+        pointer: `/body/components/${missing[0]}`,
+        message: 'name components of this workspace’s status page',
+      },
+    ]);
+}
+
 /**
  * Sets the status-page components an update names, recorded as caused by the incident, and adds them to
  * the incident's affected components (resolution puts them back).
@@ -130,18 +149,7 @@ async function markComponents(
 ): Promise<void> {
   const ids = Object.keys(components);
   if (ids.length === 0) return;
-  const known = await tx
-    .select({ id: statusComponents.id })
-    .from(statusComponents)
-    .where(and(eq(statusComponents.workspaceId, incident.workspaceId), inArray(statusComponents.id, ids)));
-  const missing = ids.filter((id) => !known.some((k) => k.id === id));
-  if (missing.length)
-    throw new OpsError('OPS_VALIDATION', `no status-page component ${missing.join(', ')}`, [
-      {
-        pointer: `/body/components/${missing[0]}`,
-        message: 'name components of this workspace’s status page',
-      },
-    ]);
+  await checkComponents(tx, incident.workspaceId, ids);
   for (const id of ids)
     await setComponentStatus(
       tx,
@@ -344,7 +352,7 @@ export async function decideUpdate(
       .set({ approval: decision === 'approve' ? 'approved' : 'rejected', approvedBy: actor })
       .where(and(eq(incidentUpdates.workspaceId, workspaceId), eq(incidentUpdates.id, updateId)));
     if (decision === 'reject') return { id: updateId, approval: 'rejected' as const, published: false };
-    await publishIn(ctx, tx, incident, updateId, 'public', update.status, actor, now, {});
+    await publishIn(ctx, tx, incident, updateId, 'public', update.status, actor, now, update.components);
     return { id: updateId, approval: 'approved' as const, published: true };
   });
 }
