@@ -1,11 +1,14 @@
 /** `npm run bench -- NAME`: runs one benchmark (or `all`) and prints its figures. */
+import { benchAlerts } from './alerts.js';
 import { benchAuth } from './auth.js';
 import { benchCalendar } from './calendar.js';
 import { benchDelivery } from './delivery.js';
 import { benchHttp } from './http.js';
+import { benchMonitors } from './monitors.js';
 import { benchPacks } from './packs.js';
 import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
+import { benchStatus } from './status.js';
 import { benchSupport } from './support.js';
 import { benchTimers } from './timers.js';
 
@@ -19,6 +22,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
   auth: benchAuth,
   delivery: benchDelivery,
   support: benchSupport,
+  status: benchStatus,
+  monitors: benchMonitors,
+  alerts: benchAlerts,
 };
 
 const names = process.argv.slice(2);

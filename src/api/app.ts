@@ -15,16 +15,21 @@ import type { AppDeps } from './deps.js';
 import { OpsError } from '../errors/catalog.js';
 import { answerClientError, problemOf, sendProblem, toProblem } from './problem.js';
 import { accessRoutes } from './routes/access.js';
+import { alertIntakeRoutes } from './routes/alert-intake.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { engineRoutes } from './routes/engine.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { oncallRoutes } from './routes/oncall.js';
 import { providerHookRoutes } from './routes/provider-hooks.js';
 import { mailIntakeRoutes } from './routes/mail-intake.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { supportAdminRoutes } from './routes/support-admin.js';
 import { supportPublicRoutes } from './routes/support-public.js';
+import { statusRoutes } from './routes/status-page.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { supportContext } from '../modules/support/context.js';
@@ -152,9 +157,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const support = supportContext(deps);
   ticketRoutes(app, deps, support);
   incidentRoutes(app, deps);
+  oncallRoutes(app, deps);
+  alertIntakeRoutes(app, deps);
+  integrationRoutes(app, deps);
   supportAdminRoutes(app, deps, support);
   supportPublicRoutes(app, deps, support);
+  statusRoutes(app, deps);
   mailIntakeRoutes(app, deps, support);
+  monitoringRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

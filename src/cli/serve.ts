@@ -12,6 +12,12 @@ import { databaseClock } from '../engine/clock.js';
 import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { ACTION_NAG_TIMER, actionNagHandler } from '../modules/incidents/review.js';
 import { PAGE_TIMER, pageTimerHandler } from '../modules/incidents/paging.js';
+import { MAINTENANCE_TIMER, maintenanceTimerHandler } from '../modules/status/maintenance.js';
+import { incidentsContext } from '../modules/incidents/context.js';
+import { monitoringContext } from '../modules/monitoring/context.js';
+import { HEARTBEAT_TIMER } from '../modules/monitoring/heartbeat-state.js';
+import { heartbeatTimerHandler } from '../modules/monitoring/pings.js';
+import { type HealthCheckScheduler, startHealthChecks } from '../intake/health-checks.js';
 import { Worker } from '../engine/worker.js';
 import { OpsError } from '../errors/catalog.js';
 import { startSupportSmtp, type RunningSupportSmtp } from '../intake/support-smtp.js';
@@ -66,11 +72,13 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
   let worker: Worker | null = null;
   let delivery: RunningDelivery | null = null;
   let supportSmtp: RunningSupportSmtp | null = null;
+  let healthChecks: HealthCheckScheduler | null = null;
   const stopAll = async (drainMs: number) => {
     lifecycle.shuttingDown = true; // /readyz answers 503 from now on
     if (app && drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
     await supportSmtp?.stop(); // mail in flight gets its answer; senders retry the rest elsewhere or later
     await app?.close(); // stops accepting, waits for in-flight requests
+    await healthChecks?.stop(); // runs in flight are recorded, the rest of the claims handed back
     await worker?.stop(); // finishes the item in hand, hands back leases
     await delivery?.stop(); // finishes the sends in hand, hands back the rest
     await database.close();
@@ -113,6 +121,10 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
         });
     }
     if (role !== 'api') {
+      const monitoring = monitoringContext(
+        incidentsContext({ database, now: () => new Date(), config }),
+        config.outboundAllow,
+      );
       worker = new Worker({
         database,
         workerId: newId('wrk', Date.now()),
@@ -127,9 +139,12 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
           [ENGINE_TIMER]: new Engine(database, databaseClock).timerHandler,
           [ACTION_NAG_TIMER]: actionNagHandler,
           [PAGE_TIMER]: pageTimerHandler,
+          [MAINTENANCE_TIMER]: maintenanceTimerHandler({ publicUrl: config.publicUrl }),
+          [HEARTBEAT_TIMER]: heartbeatTimerHandler(monitoring),
         },
       });
       await worker.start();
+      healthChecks = startHealthChecks({ ctx: monitoring, workerId: newId('wrk', Date.now()), log: logger });
       delivery = await startDelivery({
         config,
         database,

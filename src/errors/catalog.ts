@@ -47,6 +47,12 @@ export const ERRORS = {
     retryable: false,
     hint: 'Send a smaller body; the limit is set by OPSBOOK_BODY_LIMIT_BYTES.',
   },
+  OPS_BATCH_TOO_LARGE: {
+    status: 413,
+    title: 'Too many items in one request',
+    retryable: false,
+    hint: 'Split the batch into requests of at most the number the detail names (alerts: 10,000).',
+  },
   OPS_MAIL_REFUSED: {
     status: 422,
     title: 'The message was refused',

@@ -15,6 +15,7 @@ import { hashPassword } from '../../src/modules/admin/passwords.js';
 import { enqueueMessage, messageId } from '../../src/engine/outbox.js';
 import { newId } from '../../src/shared/ids.js';
 import { memberships, outbox, users } from '../../src/store/schema.js';
+import { alerts, incidents, pages } from '../../src/store/schema-incidents.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
@@ -47,6 +48,13 @@ const PUBLIC = new Set([
   // token of the link sent when the ticket was resolved; 404 otherwise, and nothing changes.
   'GET /api/v1/help/:workspaceSlug/articles',
   'POST /api/v1/help/:workspaceId/csat/:number',
+  // Alert intake (docs/alerts.md): acts only with an integration's token (header, path or routing_key),
+  // and then only in that integration's workspace; 401/404 otherwise, before the body is read.
+  'POST /api/v1/intake/alertmanager',
+  'POST /api/v1/intake/alertmanager/:token',
+  'POST /api/v1/intake/generic',
+  'POST /api/v1/intake/generic/:token',
+  'POST /api/v1/intake/pagerduty/v2/enqueue',
 ]);
 
 /** Public routes that do change a workspace for anyone, by design: not attacks when tried across workspaces. */
@@ -60,6 +68,22 @@ const PERSON_ONLY = new Set([
   'POST /api/v1/workspaces/:workspaceId/notifications/read',
   'GET /api/v1/workspaces/:workspaceId/notifications/stream',
 ]);
+
+const ISO_SCHEDULE = {
+  rotation: 'incident-commander',
+  timeZone: 'UTC',
+  layers: [
+    {
+      users: ['usr_isolation'],
+      handoff: 'weekly',
+      handoffDay: 1,
+      handoffTime: '09:00',
+      startsAt: '2030-01-01T00:00:00Z',
+    },
+  ],
+};
+const ISO_POLICY = { name: 'Isolation', steps: [{ delayMinutes: 5, targets: ['role:owner'] }] };
+let isoIncidents = 900_000;
 
 /** Bodies for the workspace routes that take one: valid, so a permitted caller gets past validation. */
 const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
@@ -163,11 +187,60 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
     dueAt: '2030-01-01T00:00:00Z',
   }),
   'POST /api/v1/workspaces/:workspaceId/incidents/:number/action-items/:taskId/done': () => undefined,
+  // On-call: a valid schedule for ShopSmart's rotation (its user need not exist: 400 past the access check).
+  'POST /api/v1/workspaces/:workspaceId/oncall/schedules': () => ISO_SCHEDULE,
+  'PUT /api/v1/workspaces/:workspaceId/oncall/schedules/:scheduleId': () => ISO_SCHEDULE,
+  'POST /api/v1/workspaces/:workspaceId/oncall/schedules/:scheduleId/overrides': () => ({
+    userId: 'usr_isolation',
+    startsAt: '2030-01-01T00:00:00Z',
+    endsAt: '2030-01-02T00:00:00Z',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/escalation-policies': () => ISO_POLICY,
+  'PUT /api/v1/workspaces/:workspaceId/escalation-policies/:policyId': () => ISO_POLICY,
+  // Monitoring: a literal public address, checked (not contacted) when saved.
+  'POST /api/v1/workspaces/:workspaceId/checks': () => ({
+    name: 'Isolation',
+    kind: 'http',
+    target: 'https://8.8.8.8/opsbook-isolation',
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/checks/:checkId': () => ({ name: 'Changed' }),
+  'POST /api/v1/workspaces/:workspaceId/checks/:checkId/pause': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/checks/:checkId/resume': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/checks/:checkId/run': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/heartbeats': () => ({ name: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/monitors/import': () => undefined,
+  'PATCH /api/v1/workspaces/:workspaceId/heartbeats/:heartbeatId': () => ({ name: 'Changed' }),
+  'POST /api/v1/workspaces/:workspaceId/heartbeats/:heartbeatId/pause': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/heartbeats/:heartbeatId/resume': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/heartbeats/:heartbeatId/token': () => undefined,
+  // The status page's setup: a literal public address for a webhook subscriber (checked, not contacted).
+  'POST /api/v1/workspaces/:workspaceId/status/components': () => ({
+    name: `Isolation ${Math.random().toString(36).slice(2, 8)}`,
+  }),
+  'POST /api/v1/workspaces/:workspaceId/status/components/from-pack': () => undefined,
+  'PUT /api/v1/workspaces/:workspaceId/status/components/order': () => ({ ids: [] }),
+  'PATCH /api/v1/workspaces/:workspaceId/status/components/:componentId': () => ({ description: 'Changed' }),
+  'POST /api/v1/workspaces/:workspaceId/status/maintenance': () => ({
+    title: 'Isolation',
+    startsAt: '2030-01-01T00:00:00Z',
+    endsAt: '2030-01-01T02:00:00Z',
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/status/maintenance/:maintenanceId': () => ({ title: 'Changed' }),
+  'POST /api/v1/workspaces/:workspaceId/status/subscribers': () => ({
+    url: `https://8.8.8.8/opsbook-isolation-${Math.random().toString(36).slice(2, 8)}`,
+  }),
   'POST /api/v1/workspaces/:workspaceId/tickets/bulk': () => ({
     numbers: [1],
     action: 'tag',
     value: 'isolation',
   }),
+  // Alert integrations and alerts (docs/alerts.md).
+  'POST /api/v1/workspaces/:workspaceId/integrations': () => ({ kind: 'generic', name: 'Isolation' }),
+  'PATCH /api/v1/workspaces/:workspaceId/integrations/:integrationId': () => ({ name: 'Changed' }),
+  'POST /api/v1/workspaces/:workspaceId/integrations/:integrationId/token': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/alerts/:alertId/acknowledge': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/alerts/:alertId/resolve': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/metrics': () => ({ samples: [{ metric: 'isolation', value: 1 }] }),
 };
 
 interface Target {
@@ -342,6 +415,131 @@ for (const engine of ENGINES) {
             case 'index':
               return '0';
             // No API uploads one (mail does): an id the ticket does not have, answered 404 to those allowed.
+            // On-call: B (ShopSmart, which has a rotation) gets real ones; A (SofaCover, none) ids that
+            // answer 404 to those allowed.
+            case 'scheduleId': {
+              const url = `/api/v1/workspaces/${workspaceId}/oncall/schedules`;
+              const list = await app.inject({ url, headers: asSession(ownerSession) });
+              const found = list.json<{ items: { id: string }[] }>().items[0];
+              if (found) return found.id;
+              const [member] = await database.inWorkspace(workspaceId, (tx) =>
+                tx.select({ userId: memberships.userId }).from(memberships).limit(1),
+              );
+              const body = {
+                ...ISO_SCHEDULE,
+                layers: [{ ...ISO_SCHEDULE.layers[0]!, users: [member!.userId] }],
+              };
+              const r = await app.inject({
+                method: 'POST',
+                url,
+                headers: asSession(ownerSession),
+                payload: body,
+              });
+              return r.statusCode === 201 ? r.json<{ id: string }>().id : 'onc_isolation';
+            }
+            case 'overrideId': {
+              const scheduleId = await target(workspaceId, ownerSession).fresh('scheduleId');
+              if (scheduleId === 'onc_isolation') return 'ovr_isolation';
+              const userId = await target(workspaceId, ownerSession).fresh('userId');
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/oncall/schedules/${scheduleId}/overrides`,
+                headers: asSession(ownerSession),
+                payload: { userId, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ id: string }>().id;
+            }
+            case 'policyId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/escalation-policies`,
+                headers: asSession(ownerSession),
+                payload: ISO_POLICY,
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ id: string }>().id;
+            }
+            case 'pageId': {
+              const incidentId = newId('inc', Date.now());
+              const pageId = newId('pg', Date.now());
+              await database.inWorkspace(workspaceId, async (tx) => {
+                await tx.insert(incidents).values({
+                  id: incidentId,
+                  workspaceId,
+                  number: ++isoIncidents,
+                  title: 'Isolation',
+                  status: 'declared',
+                  severity: 'sev3',
+                  declaredBy: 'user:isolation',
+                  detectedAt: new Date(),
+                });
+                await tx
+                  .insert(pages)
+                  .values({ id: pageId, workspaceId, incidentId, policyId: 'esc_isolation' });
+              });
+              return pageId;
+            }
+            case 'checkId':
+            case 'heartbeatId': {
+              const kind = param === 'checkId' ? 'checks' : 'heartbeats';
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/${kind}`,
+                headers: asSession(ownerSession),
+                payload: BODIES[`POST /api/v1/workspaces/:workspaceId/${kind}`]!(new Set()) as object,
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              const made = r.json<{ id?: string; heartbeat?: { id: string } }>();
+              return made.id ?? made.heartbeat!.id;
+            }
+            case 'componentId':
+            case 'maintenanceId':
+            case 'subscriberId': {
+              const what = {
+                componentId: 'components',
+                maintenanceId: 'maintenance',
+                subscriberId: 'subscribers',
+              }[param];
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/status/${what}`,
+                headers: asSession(ownerSession),
+                payload: BODIES[`POST /api/v1/workspaces/:workspaceId/status/${what}`]!(new Set()) as object,
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              const made = r.json<{ id?: string; subscriber?: { id: string } }>();
+              return made.id ?? made.subscriber!.id;
+            }
+            case 'integrationId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/integrations`,
+                headers: asSession(ownerSession),
+                payload: { kind: 'generic', name: 'Isolation target' },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ integration: { id: string } }>().integration.id;
+            }
+            case 'alertId': {
+              // A firing alert of its own (no incident), so acknowledge and resolve have one to act on.
+              const id = newId('alr', Date.now());
+              const now = new Date();
+              await database.inWorkspace(workspaceId, (tx) =>
+                tx.insert(alerts).values({
+                  id,
+                  workspaceId,
+                  source: 'generic:int_isolation',
+                  dedupKey: `iso-${id}`,
+                  status: 'firing',
+                  severity: 'sev3',
+                  summary: 'Isolation',
+                  startedAt: now,
+                  lastSeenAt: now,
+                }),
+              );
+              return id;
+            }
             case 'attachmentId':
               return 'att_isolation';
             case 'articleId': {
@@ -386,9 +584,25 @@ for (const engine of ENGINES) {
         'destinationId',
         'templateId',
         'number',
+        'updateId',
+        'role',
+        'stage',
+        'taskId',
+        'index',
         'articleId',
         'address',
+        'componentId',
+        'maintenanceId',
+        'subscriberId',
         'attachmentId',
+        'scheduleId',
+        'overrideId',
+        'policyId',
+        'pageId',
+        'checkId',
+        'heartbeatId',
+        'integrationId',
+        'alertId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }
@@ -475,18 +689,18 @@ for (const engine of ENGINES) {
         );
       const known = new Set(routes().map((r) => `${r.method} ${r.url}`));
       expect(fromDoc.filter((k) => !known.has(k))).toEqual([]);
+      const withoutBody: string[] = [];
       for (const r of routes()) {
         if (r.rule === 'public')
           expect(
             PUBLIC,
             `a new public route ${r.method} ${r.url}: review it and list it in PUBLIC`,
           ).toContain(`${r.method} ${r.url}`);
-        if (['POST', 'PUT', 'PATCH'].includes(r.method) && r.url.includes(':workspaceId')) {
-          expect(BODIES, `add a body for ${r.method} ${r.url} to BODIES`).toHaveProperty([
-            `${r.method} ${r.url}`,
-          ]);
-        }
+        const key = `${r.method} ${r.url}`;
+        if (['POST', 'PUT', 'PATCH'].includes(r.method) && r.url.includes(':workspaceId') && !(key in BODIES))
+          withoutBody.push(key);
       }
+      expect(withoutBody, 'add a body for each of these routes to BODIES').toEqual([]);
       console.log(
         `RESULT S1-routes engine=${engine.name} routes=${routes().length} in_openapi=${fromDoc.length}`,
       );

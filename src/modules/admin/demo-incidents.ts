@@ -2,7 +2,9 @@
  * The demo's incident side, for each demo workspace whose pack has an incident scale: a resolved incident
  * with its updates and review draft, and in ShopSmart one open SEV3 whose stage deadlines count down in the
  * room. Seeded once: a workspace that already has incidents is left alone. Before them, each workspace's
- * on-call schedules and default escalation policy (oncall-demo.ts, itself seeded once).
+ * on-call schedules and default escalation policy (oncall-demo.ts) and its status page's components with
+ * some history (status/demo.ts), the pack's heartbeats (monitoring/pack-import.ts) and an alert
+ * integration with the published demo token `opsi_demo-<slug>…` (incidents/integrations.ts), each once.
  */
 import { sql } from 'drizzle-orm';
 import { databaseClock } from '../../engine/clock.js';
@@ -14,6 +16,9 @@ import { declareIncidentIn, scaleOfPolicy } from '../incidents/incidents.js';
 import { postUpdate } from '../incidents/room.js';
 import { listMyWorkspaces } from './workspaces.js';
 import { seedDemoOnCall } from '../incidents/oncall-demo.js';
+import { seedDemoStatus } from '../status/demo.js';
+import { seedDemoMonitoring } from '../monitoring/pack-import.js';
+import { seedDemoAlerts } from '../incidents/integrations.js';
 
 interface DemoIncident {
   readonly title: string;
@@ -48,7 +53,12 @@ export async function loadDemoIncidents(database: Database, adminId: string, now
   };
   for (const ws of await listMyWorkspaces(database, adminId)) {
     // Who is on call and who is paged first, before any demo incident pages anyone.
-    await database.inWorkspace(ws.id, (tx) => seedDemoOnCall(tx, ws.id, ws.slug, now));
+    await database.inWorkspace(ws.id, async (tx) => {
+      await seedDemoOnCall(tx, ws.id, ws.slug, now);
+      await seedDemoStatus(tx, ws.id, ws.slug, now);
+      await seedDemoMonitoring(tx, ws.id, ws.slug, now);
+      await seedDemoAlerts(tx, ws.id, ws.slug, now);
+    });
     const seeded = await database.inWorkspace(ws.id, async (tx) => {
       const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(incidents);
       if ((count?.n ?? 0) > 0) return [];

@@ -5,6 +5,8 @@
  */
 import type { Tx } from '../../store/database.js';
 import { acknowledgePageIn, startPagingIn, stopPagingIn } from './paging.js';
+import { statusChangedIn } from '../status/invalidate.js';
+import { notifySubscribersIn } from '../status/notify.js';
 
 export interface DeclaredIncident {
   readonly id: string;
@@ -25,6 +27,7 @@ export const hooks = {
     now: Date,
   ): Promise<void> {
     await stopPagingIn(tx, workspaceId, incident.id, now);
+    await statusChangedIn(tx, workspaceId);
   },
   async acknowledged(
     tx: Tx,
@@ -35,11 +38,14 @@ export const hooks = {
   ): Promise<void> {
     await acknowledgePageIn(tx, workspaceId, incident.id, actor, now);
   },
-  /** A public update was published: the status page's subscribers are told. */
+  /** A public update was published: the status page shows it and its subscribers are told. */
   async published(
-    _tx: Tx,
-    _workspaceId: string,
-    _update: { incidentId: string; updateId: string },
-    _now: Date,
-  ): Promise<void> {},
+    tx: Tx,
+    workspaceId: string,
+    update: { incidentId: string; updateId: string },
+    links: { publicUrl: string },
+  ): Promise<void> {
+    await statusChangedIn(tx, workspaceId);
+    await notifySubscribersIn(tx, workspaceId, update, links);
+  },
 };

@@ -259,7 +259,7 @@ async function publishIn(
     },
   ]);
   if (audience === 'public') {
-    await hooks.published(tx, incident.workspaceId, { incidentId: incident.id, updateId }, now);
+    await hooks.published(tx, incident.workspaceId, { incidentId: incident.id, updateId }, ctx);
     await tellLinkedCustomers(ctx, tx, incident, updateId, now);
   }
   if (status === 'resolved') await resolveIncidentIn(ctx, tx, incident.workspaceId, incident.id, actor);

@@ -5,6 +5,7 @@
  */
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../../store/database.js';
+import { statusChangedIn } from './invalidate.js';
 import {
   componentStatusChanges,
   maintenanceWindows,
@@ -46,6 +47,7 @@ export async function setComponentStatus(
     .returning({ id: statusComponents.id });
   if (changed.length === 0) return false;
   await tx.insert(componentStatusChanges).values({ workspaceId, componentId, status, at, cause });
+  await statusChangedIn(tx, workspaceId);
   return true;
 }
 

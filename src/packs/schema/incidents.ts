@@ -68,6 +68,53 @@ export const IncidentType = z.strictObject({
   facts: Facts.optional(),
 });
 
+/**
+ * How alerts become incidents (issue 8 "Detect"): the first rule whose `match` holds decides an alert's
+ * severity level, whether it opens an incident and how alerts are grouped into one. Without a matching rule
+ * a raw severity maps onto the incident scale in order (critical, error, warning, info: most severe first)
+ * and `info` opens no incident (docs/alerts.md).
+ */
+export const AlertRule = z.strictObject({
+  id: Id,
+  label: Text.optional(),
+  match: z
+    .strictObject({
+      source: z
+        .array(Text)
+        .min(1)
+        .optional()
+        .describe(
+          'Where the alert comes from: `alertmanager`, `pagerduty`, `generic`, `check`, `heartbeat`, `threshold`, or one monitor (`threshold:cpu-usage`).',
+        ),
+      severity: z
+        .array(Text)
+        .min(1)
+        .optional()
+        .describe('The severity as sent (`critical`, `warning`, a level id, `alert`), any of these.'),
+      labels: z
+        .record(Text, z.union([Text, z.array(Text).min(1)]))
+        .optional()
+        .describe('Labels that must have one of the values given (`alertname`, `service`, `team`).'),
+    })
+    .optional()
+    .describe('What the rule applies to; every part given must hold. No `match`: every alert.'),
+  severity: Text.optional().describe('A level of the incident scale; else the sent severity mapped onto it.'),
+  incident: z
+    .enum(['open', 'none'])
+    .optional()
+    .describe(
+      '`none`: the alert is recorded and shown but opens no incident. Default: open (none for info).',
+    ),
+  groupBy: z
+    .array(Text)
+    .min(1)
+    .optional()
+    .describe('Labels whose values group alerts into one incident, across sources (`[service]`).'),
+  type: Text.optional().describe('The incident type (or playbook) an incident it opens gets.'),
+  quote: Quote.optional(),
+  facts: Facts.optional(),
+});
+
 export const Incidents = z
   .strictObject({
     types: z.array(IncidentType).optional(),
@@ -96,6 +143,10 @@ export const Incidents = z
       .optional()
       .describe('The post-incident review and its sections.'),
     followUps: z.array(FollowUp).optional(),
+    alertRules: z
+      .array(AlertRule)
+      .optional()
+      .describe('How alerts map to severities and incidents; the first matching rule wins.'),
     rules: z
       .array(z.strictObject({ kind: z.enum(['do', 'dont']), text: Text }))
       .optional()
