@@ -439,6 +439,14 @@ export class Engine {
     return out;
   }
 
+  /**
+   * The instant the engine decides at in this transaction: what a use case records beside an event whose
+   * clocks start with it (an incident's detection is T+0 of its stage deadlines), so the two agree exactly.
+   */
+  async nowOf(tx: Tx): Promise<Date> {
+    return new Date(await this.nowIn(tx, null));
+  }
+
   /** Now, from the engine's clock, or the database's; a timer is never handled before its instant. */
   private async nowIn(tx: Tx, dueAt: Date | null): Promise<number> {
     // Only the database's clock needs asking; an injected clock (tests, activation) answers itself.

@@ -149,7 +149,8 @@ export async function declareIncidentIn(
     })
     .returning({ n: incidentCounters.lastNumber });
   const number = counter!.n;
-  const now = ctx.now();
+  // Detection is T+0 of the stage deadlines the engine starts: the engine's instant, not the process's.
+  const now = await ctx.engine.nowOf(tx);
   const id = newId('inc', now.getTime());
   const fields = { ...(input.fields ?? {}) };
   const restricted = input.kind !== undefined && securityKinds(ep).has(input.kind);

@@ -5,7 +5,7 @@
  * says (T+48 h from detection). Action items are tasks with an owner and a due date that nag their owner
  * every day from the due date until done.
  */
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { OpsError } from '../../errors/catalog.js';
 import { newId } from '../../shared/ids.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
@@ -13,7 +13,7 @@ import { readTimeline } from '../../engine/timeline.js';
 import { scheduleTimer, type ClaimedTimer } from '../../engine/timers.js';
 import type { Tx } from '../../store/database.js';
 import { memberships, tasks, users } from '../../store/schema.js';
-import { incidentReviews, incidents } from '../../store/schema-incidents.js';
+import { alerts, incidentReviews, incidents, statusComponents } from '../../store/schema-incidents.js';
 import type { IncidentsContext } from './context.js';
 import { incidentSubject } from './mirror.js';
 import { tellMember } from './tell.js';
@@ -61,31 +61,54 @@ async function draft(tx: Tx, incident: IncidentRow, ep: EnginePolicy, now: Date)
   const t0 = incident.detectedAt.getTime();
   const line = (atMs: number, text: string) =>
     `- T+${minutes(atMs - t0)} (${new Date(atMs).toISOString()}): ${text}`;
-  const timeline = entries.map((e) => {
+  const timeline: { atMs: number; text: string }[] = entries.map((e) => {
     const data = e.data as Record<string, unknown>;
     const detail = Object.entries(data)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       .map(([k, v]) => `${k} ${String(v)}`)
       .join(', ');
-    return line(
-      e.occurredAt.getTime(),
-      `${e.type}${detail ? ` (${detail})` : ''} by ${names.get(e.actor) ?? e.actor}`,
-    );
+    return {
+      atMs: e.occurredAt.getTime(),
+      text: `${e.type}${detail ? ` (${detail})` : ''} by ${names.get(e.actor) ?? e.actor}`,
+    };
   });
+  // The alerts that opened or joined it are the first lines of a minute-by-minute account (detection).
+  const fired = await tx
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.workspaceId, incident.workspaceId), eq(alerts.incidentId, incident.id)));
+  for (const a of fired) {
+    timeline.push({ atMs: a.startedAt.getTime(), text: `alert fired: ${a.summary} (${a.source})` });
+    if (a.resolvedAt) timeline.push({ atMs: a.resolvedAt.getTime(), text: `alert resolved: ${a.summary}` });
+  }
+  timeline.sort((a, b) => a.atMs - b.atMs);
+  const componentNames = incident.components.length
+    ? (
+        await tx
+          .select({ name: statusComponents.name })
+          .from(statusComponents)
+          .where(
+            and(
+              eq(statusComponents.workspaceId, incident.workspaceId),
+              inArray(statusComponents.id, incident.components),
+            ),
+          )
+      ).map((c) => c.name)
+    : [];
   const resolvedAt = incident.resolvedAt ?? now;
   const impact = [
     `Severity ${incident.severity}. Detected ${incident.detectedAt.toISOString()}, resolved ${resolvedAt.toISOString()}: ${minutes(resolvedAt.getTime() - t0)}.`,
     incident.startedAt
       ? `Started ${incident.startedAt.toISOString()} (detected after ${minutes(t0 - incident.startedAt.getTime())}).`
       : '',
-    incident.components.length ? `Components affected: ${incident.components.join(', ')}.` : '',
+    componentNames.length ? `Components affected: ${componentNames.join(', ')}.` : '',
     'Users affected: (fill in)',
   ]
     .filter(Boolean)
     .join('\n');
   const sections: Record<string, string> = {};
   for (const s of reviewSections(ep)) {
-    if (s.id === 'timeline') sections[s.id] = timeline.join('\n');
+    if (s.id === 'timeline') sections[s.id] = timeline.map((l) => line(l.atMs, l.text)).join('\n');
     else if (s.id === 'impact') sections[s.id] = impact;
     else sections[s.id] = '';
   }
