@@ -103,6 +103,34 @@ describe('crossCheck', () => {
       }),
     ).toEqual(['roles.1.id: the id "l1-support" is defined twice in roles']);
   });
+
+  it("keeps an alert rule's severity on the incident scale", () => {
+    const withRules = (p: typeof base, scale: boolean) =>
+      Object.assign(p, {
+        ...(scale
+          ? {
+              scales: [
+                ...p.scales,
+                { id: 'sev', label: 'Severity', for: 'incident', levels: [{ id: 'sev1', label: 'SEV1' }] },
+              ],
+            }
+          : {}),
+        incidents: {
+          alertRules: [
+            { id: 'ok', match: { severity: ['critical'] }, severity: 'sev1' },
+            { id: 'typo', match: { severity: ['warning'] }, severity: 'sev9' },
+            { id: 'as-sent', match: { severity: ['info'] }, incident: 'none' },
+          ],
+        },
+      });
+    expect(problemsOf((p) => withRules(p, true))).toEqual([
+      'incidents.alertRules.1.severity: scale "sev" has no level "sev9"',
+    ]);
+    expect(problemsOf((p) => withRules(p, false))).toEqual([
+      'incidents.alertRules.0.severity: severity "sev1" needs an incident scale',
+      'incidents.alertRules.1.severity: severity "sev9" needs an incident scale',
+    ]);
+  });
 });
 
 describe('schema checks inside one section', () => {

@@ -221,6 +221,19 @@ function checkLevels(pack: Pack, w: Walker): void {
   (pack.monitors?.thresholds ?? []).forEach(
     (t, i) => t.level && check(t.level.scale, t.level.level, ['monitors', 'thresholds', i, 'level', 'level']),
   );
+  // An alert rule's severity is a level of the incident scale (`for: incident`): a typo would otherwise
+  // surface only when the first matching alert arrives.
+  const incidentScale = (pack.scales ?? []).find((s) => s.for === 'incident');
+  (pack.incidents?.alertRules ?? []).forEach((r, i) => {
+    if (r.severity === undefined) return;
+    if (incidentScale) check(incidentScale.id, r.severity, ['incidents', 'alertRules', i, 'severity']);
+    else
+      w.problems.push({
+        path: ['incidents', 'alertRules', i, 'severity'],
+        message: `severity "${r.severity}" needs an incident scale`,
+        hint: 'add a scale with `for: incident`, or leave `severity` out',
+      });
+  });
   const allLevels = new Set([...levelsOf.values()].flatMap((s) => [...s]));
   (pack.tiers ?? []).forEach((t, i) =>
     (t.responseTimes ?? []).forEach((r, j) => {
