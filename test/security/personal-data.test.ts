@@ -10,6 +10,7 @@ import { hashPassword } from '../../src/modules/admin/passwords.js';
 import { newId } from '../../src/shared/ids.js';
 import { pgCode, rowsOf } from '../../src/store/database.js';
 import { memberships, users } from '../../src/store/schema.js';
+import { statusSubscribers } from '../../src/store/schema-incidents.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
@@ -119,6 +120,17 @@ for (const engine of ENGINES) {
     });
 
     it('erases the email everywhere but the audit record of the erasure, which keeps only a hash', async () => {
+      // A status-page subscription by that email (confirmed): erased with the rest.
+      await opened.database.inWorkspace(ws, (tx) =>
+        tx.insert(statusSubscribers).values({
+          id: newId('sub', Date.now()),
+          workspaceId: ws,
+          kind: 'email',
+          address: EMAIL.toLowerCase(),
+          tokenHash: 'f'.repeat(64),
+          confirmedAt: new Date(),
+        }),
+      );
       const r = await t.app.inject({
         method: 'POST',
         url: `/api/v1/workspaces/${ws}/personal-data/erase`,
@@ -126,7 +138,7 @@ for (const engine of ENGINES) {
         payload: { email: EMAIL.toLowerCase() },
       });
       expect(r.statusCode, r.body).toBe(200);
-      expect(r.json()).toMatchObject({ records: 1, secrets: 1 });
+      expect(r.json()).toMatchObject({ records: 1, secrets: 1, subscribers: 1 });
       expect(r.json<{ history: number }>().history).toBeGreaterThan(0);
       const left = rowsOf<{ n: number }>(
         await opened.database.inWorkspace(ws, (tx) =>
@@ -135,6 +147,7 @@ for (const engine of ENGINES) {
             + (select count(*) from timeline_events where data::text ilike ${`%${EMAIL}%`})
             + (select count(*) from effects where data::text ilike ${`%${EMAIL}%`})
             + (select count(*) from outbox where payload::text ilike ${`%${EMAIL}%`})
+            + (select count(*) from status_subscribers where address ilike ${`%${EMAIL}%`})
             + (select count(*) from audit_log where data::text ilike ${`%${EMAIL}%`} or target ilike ${`%${EMAIL}%`})
               as n`),
         ),

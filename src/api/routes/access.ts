@@ -549,6 +549,7 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
             secrets: z.number(),
             invitations: z.number(),
             mail: z.number(),
+            subscribers: z.number(),
           }),
         },
       },

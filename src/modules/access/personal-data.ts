@@ -131,6 +131,7 @@ export async function erasePersonalData(
   secrets: number;
   invitations: number;
   mail: number;
+  subscribers: number;
 }> {
   const list = needles(query);
   const regex = pattern(list);
@@ -184,7 +185,14 @@ export async function erasePersonalData(
     await tx.execute(
       sql`update delivery_attempts set error = '[erased]' where workspace_id = ${workspaceId} and error ~* ${regex}`,
     );
-    const counts = { records, history, effects, messages, secrets, invitations, mail };
+    // Status-page subscriptions by that email (their address is the only personal data they hold).
+    const subscribers = count(
+      await tx.execute(
+        sql`delete from status_subscribers where workspace_id = ${workspaceId} and kind = 'email'
+              and address in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
+      ),
+    );
+    const counts = { records, history, effects, messages, secrets, invitations, mail, subscribers };
     await appendAudit(tx, now, {
       actor,
       action: 'personal-data.erased',
