@@ -1,41 +1,27 @@
 /**
  * Declaring an incident by hand: title, severity from the pack's scale (the most severe by default: "when
- * in doubt, declare high"), an optional incident type and service, and the two facts that start
- * regulatory clocks (SOP-008: GDPR when EU personal data is involved; CERT-In and IT Act when reportable).
+ * in doubt, declare high"), an optional incident type of the pack and service, and the two facts that
+ * start regulatory clocks (SOP-008: GDPR when EU personal data is involved; CERT-In and IT Act when
+ * reportable). The scale and the types are what the list of incidents says the active pack offers.
  * Escape closes it.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { fieldError, type Workspace } from '../api';
 import { describedBy, Field } from '../AuthCard';
 import { ErrorNotice } from '../controls';
-import { incidentsApi, type NewIncident, type Scale } from '../incidents-api';
+import { type DeclareChoices, incidentsApi, type NewIncident } from '../incidents-api';
 import { navigate } from '../router';
 import { useAction, useSession } from '../session';
-import { incidentPath, severityLabel } from './words';
-
-/** Suggestions while the scale is unknown (no incident yet): the seeds' scales. */
-const COMMON_LEVELS = [
-  'sev1',
-  'sev2',
-  'sev3',
-  'sev4',
-  'p0',
-  'p1',
-  'p2',
-  'p3',
-  'critical',
-  'high',
-  'medium',
-  'low',
-];
+import { incidentPath } from './words';
 
 interface Props {
   readonly workspace: Workspace;
-  readonly scale: Scale | null;
+  /** The pack's scale and types; null while the list is read. */
+  readonly choices: DeclareChoices | null;
   readonly onCancel: () => void;
 }
 
-export function DeclareForm({ workspace, scale, onCancel }: Props) {
+export function DeclareForm({ workspace, choices, onCancel }: Props) {
   const { me } = useSession();
   const action = useAction();
   const [title, setTitle] = useState('');
@@ -64,10 +50,14 @@ export function DeclareForm({ workspace, scale, onCancel }: Props) {
   };
 
   const err = (field: string) => fieldError(action.error, field);
-  const severityHint = scale
-    ? `The pack's scale, most severe first.`
-    : "A level of the pack's incident scale, e.g. sev1 or p0; empty declares the most severe.";
-  const kindHint = 'An incident type of the pack (e.g. data-breach, security); empty for a service incident.';
+  const levels = choices?.scale?.levels ?? [];
+  const types = choices?.types ?? [];
+  const severityHint = levels.length
+    ? "The pack's scale, most severe first."
+    : choices
+      ? 'The active pack has no incident scale: its default applies.'
+      : undefined;
+  const kindHint = "The pack's incident types; none for a service incident.";
   return (
     <section className="card declare" aria-labelledby="declare-title">
       <h2 id="declare-title">Declare an incident</h2>
@@ -93,48 +83,41 @@ export function DeclareForm({ workspace, scale, onCancel }: Props) {
             />
           </Field>
           <Field id="declare-severity" label="Severity" hint={severityHint} error={err('severity')}>
-            {scale ? (
-              <select
-                id="declare-severity"
-                value={severity || scale.levels[0]}
-                aria-describedby={describedBy('declare-severity', severityHint, err('severity'))}
-                onChange={(e) => setSeverity(e.target.value)}
-              >
-                {scale.levels.map((level) => (
-                  <option key={level} value={level}>
-                    {severityLabel(scale, level)}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <>
-                <input
-                  id="declare-severity"
-                  list="declare-severity-levels"
-                  value={severity}
-                  aria-invalid={err('severity') ? true : undefined}
-                  aria-describedby={describedBy('declare-severity', severityHint, err('severity'))}
-                  onChange={(e) => setSeverity(e.target.value)}
-                />
-                <datalist id="declare-severity-levels">
-                  {COMMON_LEVELS.map((level) => (
-                    <option key={level} value={level} />
-                  ))}
-                </datalist>
-              </>
-            )}
+            <select
+              id="declare-severity"
+              value={severity || levels[0]?.id || ''}
+              disabled={levels.length === 0}
+              aria-describedby={describedBy('declare-severity', severityHint, err('severity'))}
+              onChange={(e) => setSeverity(e.target.value)}
+            >
+              {levels.length === 0 && <option value="">{choices ? "The pack's default" : 'Loading…'}</option>}
+              {levels.map((level) => (
+                <option key={level.id} value={level.id}>
+                  {level.label}
+                </option>
+              ))}
+            </select>
           </Field>
         </div>
         <div className="inline-form">
-          <Field id="declare-kind" label="Type (optional)" hint={kindHint} error={err('kind')}>
-            <input
-              id="declare-kind"
-              value={kind}
-              aria-invalid={err('kind') ? true : undefined}
-              aria-describedby={describedBy('declare-kind', kindHint, err('kind'))}
-              onChange={(e) => setKind(e.target.value)}
-            />
-          </Field>
+          {types.length > 0 && (
+            <Field id="declare-kind" label="Type (optional)" hint={kindHint} error={err('kind')}>
+              <select
+                id="declare-kind"
+                value={kind}
+                aria-invalid={err('kind') ? true : undefined}
+                aria-describedby={describedBy('declare-kind', kindHint, err('kind'))}
+                onChange={(e) => setKind(e.target.value)}
+              >
+                <option value="">None</option>
+                {types.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field id="declare-service" label="Service (optional)" error={err('service')}>
             <input
               id="declare-service"

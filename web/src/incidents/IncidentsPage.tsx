@@ -3,11 +3,17 @@
  * down and a breached mark; and the form to declare one. The filters live in the address
  * (`/incidents?state=all&severity=sev1`), so the dashboard links here; the list refreshes every 10 s.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Workspace } from '../api';
 import { Field } from '../AuthCard';
 import { AppLink, ErrorNotice, when } from '../controls';
-import { incidentsApi, type Incident, type IncidentState, type Scale } from '../incidents-api';
+import {
+  type DeclareChoices,
+  incidentsApi,
+  type Incident,
+  type IncidentState,
+  type Scale,
+} from '../incidents-api';
 import type { ReadyAccess } from '../permissions';
 import { navigate, useSearch } from '../router';
 import { Countdown } from '../support/countdown';
@@ -17,7 +23,7 @@ import { DeclareForm } from './DeclareForm';
 import { IncidentsNav } from './IncidentsNav';
 import { filterOf, type ListFilter, listHref, STATES } from './list-filter';
 import { useLive, usePolling } from './live';
-import { useScale } from './room-data';
+import { scaleOf } from './room-data';
 import { INCIDENTS_PATH, incidentPath, severityLabel } from './words';
 
 const POLL_MS = 10_000;
@@ -38,7 +44,12 @@ export function IncidentsPage({ workspace, access }: Props) {
   );
   usePolling(list.reload, POLL_MS);
   const items = list.data?.items ?? null;
-  const scale = useScale(workspace.id, items === null ? '' : items.length > 0 ? 'some' : 'none');
+  // The last choices read stay while the list is read again (another filter), so pickers do not flicker.
+  const [choices, setChoices] = useState<DeclareChoices | null>(null);
+  useEffect(() => {
+    if (list.data) setChoices({ scale: list.data.scale, types: list.data.types });
+  }, [list.data]);
+  const scale = useMemo(() => choices && scaleOf(choices), [choices]);
   const canDeclare = access.permissions.has('incidents.write');
   const [declaring, setDeclaring] = useState(false);
   const declareButton = useRef<HTMLButtonElement>(null);
@@ -75,7 +86,7 @@ export function IncidentsPage({ workspace, access }: Props) {
       <IncidentsNav current={INCIDENTS_PATH} />
       {declaring && (
         <div id="declare-form">
-          <DeclareForm workspace={workspace} scale={scale} onCancel={closeDeclare} />
+          <DeclareForm workspace={workspace} choices={choices} onCancel={closeDeclare} />
         </div>
       )}
       <section className="card inbox" aria-labelledby="incidents-title">

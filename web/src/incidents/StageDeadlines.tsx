@@ -1,7 +1,7 @@
 /**
  * The stage deadlines of the incident (SOP-003: assess by T+5 min, assemble by T+10, communicate by T+15;
  * a playbook's stages after the pack's), each a live countdown with its due time, met or breached, its
- * steps, and "Mark stage done" (which meets the deadline).
+ * runbook checklist (StageSteps), and "Mark stage done" (which meets the deadline).
  */
 import { ErrorNotice, when } from '../controls';
 import { incidentsApi, type Stage } from '../incidents-api';
@@ -9,7 +9,8 @@ import { useSession } from '../session';
 import { Countdown } from '../support/countdown';
 import { asPhase } from './clock-phase';
 import { type RoomProps, useRoomAction } from './room-data';
-import { actorName, offsetWords } from './words';
+import { StageSteps } from './StageSteps';
+import { offsetWords } from './words';
 
 /** What a stage is at: done, its clock's phase, or without a deadline. */
 function stateOf(stage: Stage): string {
@@ -21,7 +22,8 @@ function stateOf(stage: Stage): string {
 export function StageDeadlines({ workspace, detail, members, canWrite, onChanged }: RoomProps) {
   const { me } = useSession();
   const i = detail.incident;
-  const { action, done, run } = useRoomAction(onChanged);
+  const room = useRoomAction(onChanged);
+  const { action, done, run } = room;
   return (
     <section className="card ticket-card stages-card" aria-labelledby="stages-title">
       <div className="card-head">
@@ -57,28 +59,14 @@ export function StageDeadlines({ workspace, detail, members, canWrite, onChanged
                   </span>
                 </div>
                 {c?.derivation && <p className="clock-why">{c.derivation}</p>}
-                {s.steps.length > 0 && (
-                  <ul className="stage-steps" aria-label={`Steps of ${s.label}`}>
-                    {s.steps.map((step, n) => (
-                      <li key={n} className={s.reachedAt ? 'step-done' : undefined}>
-                        <span aria-hidden="true" className="step-mark">
-                          {s.reachedAt ? '✓' : '○'}
-                        </span>{' '}
-                        {step.text}
-                        {(step.owner || step.when) && (
-                          <span className="muted">
-                            {' '}
-                            (
-                            {[step.when && `when ${step.when}`, step.owner && actorName(step.owner, members)]
-                              .filter(Boolean)
-                              .join(', ')}
-                            )
-                          </span>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                <StageSteps
+                  workspace={workspace}
+                  number={i.number}
+                  stage={s}
+                  members={members}
+                  canWrite={canWrite}
+                  room={room}
+                />
                 {canWrite && !s.reachedAt && !i.resolvedAt && (
                   <button
                     type="button"

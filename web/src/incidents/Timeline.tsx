@@ -6,7 +6,7 @@
 import type { Member } from '../access-api';
 import type { IncidentDetail, Scale, TimelineEntry } from '../incidents-api';
 import { type RoomProps } from './room-data';
-import { actorName, idWords, regulatorName, severityLabel, shortTime } from './words';
+import { actorName, authorityOf, idWords, severityLabel, shortTime } from './words';
 
 interface Line {
   readonly key: string;
@@ -35,7 +35,13 @@ function eventWords(e: TimelineEntry, detail: IncidentDetail, members: readonly 
     case 'incident.severity':
       return `Severity changed to ${severityLabel(scale, str(d.severity))}`;
     case 'incident.reported':
-      return `Reported to ${regulatorName(str(d.clock))}`;
+      return `Reported to ${authorityOf(detail.regulatory, str(d.clock))}`;
+    case 'incident.step_done':
+    case 'incident.step_undone': {
+      const stage = detail.stages.find((s) => s.id === d.stage);
+      const ticked = e.type === 'incident.step_done' ? 'ticked' : 'unticked';
+      return `Step ${ticked} (${stage?.label ?? idWords(str(d.stage))}): ${str(d.text)}`;
+    }
     case 'incident.resolved':
       return 'Resolved';
     case 'incident.updated':

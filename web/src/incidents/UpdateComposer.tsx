@@ -1,7 +1,8 @@
 /**
  * Writing an update: public (status page, subscribers, the customers of linked tickets) or internal, the
  * status it moves the incident to, English and optional Hindi text (ShopSmart's notices go out in both),
- * with the pack's communication rules beside it. A public update on a security incident waits for the
+ * the status-page components it affects (ComponentPicker), with the pack's communication rules beside it.
+ * A public update on a security incident waits for the
  * comms lead (SOP-008: "DO coordinate all comms through Comms Lead"), who approves or rejects it here.
  * Ctrl+Enter posts.
  */
@@ -16,6 +17,7 @@ import {
   type UpdateStatus,
 } from '../incidents-api';
 import { useSession } from '../session';
+import { ComponentPicker, type ComponentPicks, useStatusComponents } from './ComponentPicker';
 import { PendingUpdates } from './PendingUpdates';
 import { type RoomProps, useRoomAction } from './room-data';
 
@@ -35,6 +37,8 @@ export function UpdateComposer(props: RoomProps) {
   const [status, setStatus] = useState<UpdateStatus>(isStatus(i.status) ? i.status : 'investigating');
   const [english, setEnglish] = useState('');
   const [hindi, setHindi] = useState('');
+  const [picks, setPicks] = useState<ComponentPicks>({});
+  const components = useStatusComponents(workspace.id);
   const waits = audience === 'public' && i.restricted && i.roles['comms-lead'] !== me.user.id;
 
   const send = () => {
@@ -43,6 +47,7 @@ export function UpdateComposer(props: RoomProps) {
       audience,
       status,
       body: { en: english.trim(), ...(hindi.trim() ? { hi: hindi.trim() } : {}) },
+      ...(Object.keys(picks).length > 0 ? { components: picks } : {}),
     };
     void run(
       () => incidentsApi.postUpdate(workspace.id, i.number, update, me.csrfToken),
@@ -56,6 +61,8 @@ export function UpdateComposer(props: RoomProps) {
       if (!ok) return;
       setEnglish('');
       setHindi('');
+      setPicks({});
+      components.reload();
     });
   };
   const submit = (event: FormEvent) => {
@@ -133,6 +140,7 @@ export function UpdateComposer(props: RoomProps) {
                 onKeyDown={onKeyDown}
               />
             </div>
+            <ComponentPicker components={components.data} picks={picks} onChange={setPicks} />
             {waits && (
               <p className="hint" role="note">
                 A public update on a security incident is published once the comms lead approves it.

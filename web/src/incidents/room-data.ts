@@ -1,32 +1,39 @@
 /**
  * What several incident pages load: the workspace's members (for role pickers, owners and names) and the
- * pack's incident scale; and what each part of the room is given, with the way its buttons act. The API
- * has no call for the scale itself; each incident's room carries it, so the latest incident's room gives
- * it. A workspace with no incident yet has none to read.
+ * pack's incident scale (the list of incidents carries it, with the incident types declaring offers); and
+ * what each part of the room is given, with the way its buttons act.
  */
 import { useEffect, useState } from 'react';
 import { accessApi, type Member } from '../access-api';
 import type { Workspace } from '../api';
-import { type IncidentDetail, incidentsApi, type Scale } from '../incidents-api';
+import { type DeclareChoices, type IncidentDetail, incidentsApi, type Scale } from '../incidents-api';
 import { type Action, type Loaded, useAction, useLoad } from '../session';
 
 export function useMembers(workspaceId: string): Loaded<readonly Member[]> {
   return useLoad(`${workspaceId}/members`, async () => (await accessApi.members(workspaceId)).items);
 }
 
-async function latestScale(workspaceId: string): Promise<Scale | null> {
-  const { items } = await incidentsApi.list(workspaceId, { state: 'all', limit: 1 });
-  const latest = items[0];
-  if (!latest) return null;
-  return (await incidentsApi.get(workspaceId, latest.number)).scale;
+/** The list's scale (levels with their labels) as the room's: level ids, and labels by id. */
+export function scaleOf(choices: DeclareChoices): Scale | null {
+  const s = choices.scale;
+  if (!s) return null;
+  return {
+    id: s.id,
+    levels: s.levels.map((l) => l.id),
+    labels: Object.fromEntries(s.levels.map((l) => [l.id, l.label])),
+  };
+}
+
+async function packScale(workspaceId: string): Promise<Scale | null> {
+  return scaleOf(await incidentsApi.list(workspaceId, { state: 'all', limit: 1 }));
 }
 
 /**
- * The pack's incident scale (most severe first); null while loading or when no incident exists yet.
- * Read again when `known` changes (the list learnt that there are incidents now).
+ * The active pack's incident scale (most severe first); null while loading or without an active pack.
+ * Read again when `known` changes.
  */
 export function useScale(workspaceId: string, known: string): Scale | null {
-  const loaded = useLoad(`${workspaceId}/scale/${known}`, () => latestScale(workspaceId));
+  const loaded = useLoad(`${workspaceId}/scale/${known}`, () => packScale(workspaceId));
   // The last scale read stays while it is read again, so a picker does not flicker.
   const [last, setLast] = useState<Scale | null>(null);
   useEffect(() => {

@@ -1,9 +1,9 @@
 /**
- * The words of the incident pages: paths, names of roles, clocks and regulators, who did something (a
- * member's name for `user:<id>`), and durations in minutes.
+ * The words of the incident pages: paths, names of roles, clocks, regulators and status-page statuses,
+ * who did something (a member's name for `user:<id>`), and durations in minutes.
  */
 import type { Member } from '../access-api';
-import type { Scale } from '../incidents-api';
+import type { ComponentStatus, RegulatoryClock, Scale } from '../incidents-api';
 
 export const INCIDENTS_PATH = '/incidents';
 export const METRICS_PATH = '/incidents/metrics';
@@ -20,19 +20,13 @@ export function severityLabel(scale: Scale | null, level: string): string {
   return scale?.labels[level] ?? (/^(sev|p)\d$/i.test(level) ? level.toUpperCase() : idWords(level));
 }
 
-/**
- * The regulators of the seeds by their clock ids (SOP-008 "Regulatory Reporting": CERT-In 6 hours, IT Act
- * 72 hours, GDPR 72 hours); the room's answer carries only the id, so others are spelt from it.
- */
-const REGULATORS: Readonly<Record<string, string>> = {
-  'cert-in': 'CERT-In',
-  'it-act': 'IT Act',
-  gdpr: 'GDPR',
-};
-
 export const regulatoryId = (clockId: string) => clockId.replace(/^regulatory:/, '');
-export const regulatorName = (clockId: string) =>
-  REGULATORS[regulatoryId(clockId)] ?? idWords(regulatoryId(clockId));
+
+/** The authority a report under a regulatory clock (`cert-in`) goes to, as the pack names it. */
+export function authorityOf(clocks: readonly RegulatoryClock[], clockId: string): string {
+  const id = regulatoryId(clockId);
+  return clocks.find((c) => regulatoryId(c.id) === id)?.authority ?? idWords(id);
+}
 
 /** A member's name for `user:<id>` (or a bare user id); tokens, the system and rotations as they are. */
 export function actorName(actor: string, members: readonly Member[]): string {
@@ -73,3 +67,12 @@ export function offsetWords(dueIso: string, detectedIso: string): string {
   if (minutes < 60 || minutes % 60 !== 0) return `T+${minutes} min`;
   return `T+${minutes / 60} h`;
 }
+
+/** A status-page component's status as the public page says it (src/modules/status/format.ts). */
+export const COMPONENT_STATUS_WORDS: Readonly<Record<ComponentStatus, string>> = {
+  operational: 'Operational',
+  degraded: 'Degraded performance',
+  'partial-outage': 'Partial outage',
+  'major-outage': 'Major outage',
+  maintenance: 'Under maintenance',
+};
