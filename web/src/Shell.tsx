@@ -11,10 +11,12 @@ import { Logo, NavIcon } from './icons';
 import { incidentPage } from './incidents/IncidentPages';
 import { NotificationBell } from './NotificationBell';
 import { NotificationFeed } from './NotificationFeed';
+import { oncallPage } from './oncall/OncallPages';
 import { Page } from './Page';
 import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
 import { navigate } from './router';
 import { type Session, SESSION_ENDED, SessionContext } from './session';
+import { statusPage } from './status/StatusPages';
 import { supportPage } from './support/SupportPages';
 
 interface Props {
@@ -116,9 +118,12 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
                 {error}
               </div>
             )}
-            {supportPage(path, workspace, access) ?? incidentPage(path, workspace, access) ?? (
-              <Page path={path} me={me} workspace={workspace} access={access} />
-            )}
+            {oncallPage(path, workspace, access) ??
+              supportPage(path, workspace, access) ??
+              incidentPage(path, workspace, access) ??
+              statusPage(path, workspace, access) ?? (
+                <Page path={path} me={me} workspace={workspace} access={access} />
+              )}
             {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}
           </main>
         </div>

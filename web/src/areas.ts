@@ -50,9 +50,12 @@ export const AREAS: readonly Area[] = [
     path: '/status',
     name: 'Status',
     none: 'No status page',
-    holds: 'The public status page and the health checks behind it will appear here.',
+    holds: 'The public status page, the health checks and heartbeats behind it, and the alerts they raise.',
     permission: 'records.read',
-    next: ['Components and their current state', 'Scheduled maintenance and incident updates'],
+    next: [
+      'Components, maintenance windows and subscribers',
+      'Health checks, heartbeats, alert integrations and open alerts',
+    ],
   },
   {
     path: '/customers',
