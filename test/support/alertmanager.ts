@@ -1,6 +1,8 @@
 /**
  * A real Prometheus Alertmanager (the Debian package's binary) for tests: started on a free loopback port with
  * one webhook receiver pointing at Opsbook, group wait and interval kept short so tests run in seconds.
+ * Without the binary the suites that need it are skipped; OPSBOOK_TEST_REQUIRE_ALERTMANAGER=1 (CI) makes that
+ * an error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,9 @@ export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 export const ALERTMANAGER_MISSING = existsSync(ALERTMANAGER_BIN)
   ? ''
   : ` (skipped: ${ALERTMANAGER_BIN} is not installed: apt-get install prometheus-alertmanager)`;
+if (ALERTMANAGER_MISSING && process.env.OPSBOOK_TEST_REQUIRE_ALERTMANAGER === '1') {
+  throw new Error(`OPSBOOK_TEST_REQUIRE_ALERTMANAGER=1 but ${ALERTMANAGER_MISSING.slice(11, -1)}`);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
