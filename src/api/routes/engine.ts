@@ -4,6 +4,7 @@
  * (mail, alerts, the widget); this is the generic door and what the web app and integrations use.
  */
 import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,8 +13,10 @@ import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { AppDeps } from '../deps.js';
+import { incidents } from '../../store/schema-incidents.js';
 import { accessOf } from '../session.js';
 import { maskIncoming, revealSecret } from '../../modules/access/masking.js';
+import { incidentByNumber } from '../../modules/incidents/queries.js';
 
 const Params = z.strictObject({ workspaceId: z.string().min(1).max(64) });
 
@@ -104,6 +107,14 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
           `An ingest token sends integration events only (alert.*, monitor.*, payment.*, usage.recorded), not "${type}".`,
         );
       }
+      if (!checked.spec.creates)
+        await mustSeeIncident(
+          deps,
+          request,
+          workspaceId,
+          checked.subject,
+          new UnknownSubjectError(checked.subject).message,
+        );
       // Secrets pasted into the event's text are masked before anything is recorded.
       const { data, masked } = await maskIncoming(
         deps.database,
@@ -148,6 +159,7 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const { workspaceId, key } = request.params;
+      await mustSeeIncident(deps, request, workspaceId, key, `No record "${key}" in this workspace.`);
       const view = await engine.describe(workspaceId, key);
       if (!view) throw new OpsError('OPS_NOT_FOUND', `No record "${key}" in this workspace.`);
       return {
@@ -193,4 +205,38 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
       );
     },
   );
+}
+
+/**
+ * A restricted (security) incident's engine record is as hidden as the incident: 404 to whoever may not see
+ * it (SOP-008), so neither its fields nor its existence leak through the engine's routes: the answer is the
+ * route's own for a record that does not exist (`notFound`).
+ */
+async function mustSeeIncident(
+  deps: AppDeps,
+  request: FastifyRequest,
+  workspaceId: string,
+  key: string,
+  notFound: string,
+): Promise<void> {
+  const match = /^incident:(\d{1,9})$/.exec(key);
+  if (!match) return;
+  const access = accessOf(request);
+  const viewer = {
+    userId: access.session?.user.id ?? null,
+    seesRestricted: access.permissions.has('security-incidents.read'),
+  };
+  await deps.database.inWorkspace(workspaceId, async (tx) => {
+    const [row] = await tx
+      .select({ number: incidents.number })
+      .from(incidents)
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, Number(match[1]))));
+    // An engine record without an incident row (an event sent by hand) has nothing to hide.
+    if (row)
+      await incidentByNumber(tx, workspaceId, row.number, viewer).catch((err: unknown) => {
+        throw err instanceof OpsError && err.code === 'OPS_NOT_FOUND'
+          ? new OpsError('OPS_NOT_FOUND', notFound)
+          : err;
+      });
+  });
 }

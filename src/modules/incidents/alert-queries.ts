@@ -3,7 +3,7 @@
  * and acknowledging or resolving one by hand, which goes through the same intake as the sender's own
  * events (so a resolve by hand also resolves the incident alerts opened, when it was the last alert).
  */
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
 import { alerts, incidents, type AlertStatus } from '../../store/schema-incidents.js';
@@ -85,6 +85,14 @@ function viewOf(row: Row, seesRestricted: boolean): AlertView {
   };
 }
 
+/**
+ * An alert of a restricted (security) incident is as hidden as the incident from whoever may not read
+ * security incidents: its summary is often the incident's title (SOP-008). (The people on the incident see
+ * its alerts in the room.)
+ */
+const visible = (seesRestricted: boolean): SQL | undefined =>
+  seesRestricted ? undefined : or(isNull(incidents.id), eq(incidents.restricted, false));
+
 const query = (tx: Tx) =>
   tx
     .select(columns)
@@ -125,6 +133,7 @@ export async function listAlerts(
   const where: (SQL | undefined)[] = [
     eq(alerts.workspaceId, workspaceId),
     statusWhere(filter.status ?? 'open'),
+    visible(seesRestricted),
   ];
   if (filter.source) where.push(eq(alerts.source, filter.source));
   if (filter.severity) where.push(eq(alerts.severity, filter.severity));
@@ -146,9 +155,9 @@ export async function listAlerts(
   return { items, next: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
-async function alertIn(tx: Tx, workspaceId: string, alertId: string): Promise<Row> {
+async function alertIn(tx: Tx, workspaceId: string, alertId: string, seesRestricted: boolean): Promise<Row> {
   const [row] = (await query(tx).where(
-    and(eq(alerts.workspaceId, workspaceId), eq(alerts.id, alertId)),
+    and(eq(alerts.workspaceId, workspaceId), eq(alerts.id, alertId), visible(seesRestricted)),
   )) as Row[];
   if (!row) throw new OpsError('OPS_NOT_FOUND', `No alert "${alertId}" in this workspace.`);
   return row;
@@ -161,7 +170,7 @@ export async function getAlert(
   seesRestricted: boolean,
 ): Promise<AlertView> {
   return viewOf(
-    await ctx.database.inWorkspace(workspaceId, (tx) => alertIn(tx, workspaceId, alertId)),
+    await ctx.database.inWorkspace(workspaceId, (tx) => alertIn(tx, workspaceId, alertId, seesRestricted)),
     seesRestricted,
   );
 }
@@ -179,7 +188,7 @@ export async function actOnAlert(
   seesRestricted: boolean,
 ): Promise<AlertView> {
   const row = await inAlertTransaction(ctx, workspaceId, async (tx) => {
-    const alert = await alertIn(tx, workspaceId, alertId);
+    const alert = await alertIn(tx, workspaceId, alertId, seesRestricted);
     if (alert.status === 'resolved') {
       if (action === 'resolve') return alert;
       throw new OpsError(
@@ -188,7 +197,7 @@ export async function actOnAlert(
       );
     }
     await ingestAlertsIn(ctx, tx, workspaceId, alert.source!, [{ action, dedupKey: alert.dedupKey! }], actor);
-    return alertIn(tx, workspaceId, alertId);
+    return alertIn(tx, workspaceId, alertId, seesRestricted);
   });
   return viewOf(row, seesRestricted);
 }

@@ -81,6 +81,14 @@ export function securityKinds(ep: EnginePolicy): ReadonlySet<string> {
 const ENGINE_FIELDS = ['reportable', 'eu_personal_data'] as const;
 
 /**
+ * Serialises, for the rest of the transaction, what opens, joins or resolves the incident of one alert
+ * group (the same lock the alert intake takes: alert-store.ts lockKeysAndGroups).
+ */
+export async function lockIncidentGroup(tx: Tx, workspaceId: string, groupKey: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${workspaceId}/${groupKey}`}, 8))`);
+}
+
+/**
  * Declares an incident in the caller's transaction, or joins the open incident of `groupKey`. The number,
  * the row and the engine's decision (stage clocks, playbook task, regulatory clocks, route notifications)
  * commit together; then the on-call escalation starts (hooks.startPaging).
@@ -95,9 +103,7 @@ export async function declareIncidentIn(
   if (input.groupKey) {
     // Two alerts of one group arriving together must open one incident: the group is locked for the
     // rest of the transaction, then looked up.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${workspaceId}/${input.groupKey}`}, 8))`,
-    );
+    await lockIncidentGroup(tx, workspaceId, input.groupKey);
     const [open] = await tx
       .select({ id: incidents.id, number: incidents.number })
       .from(incidents)
@@ -173,7 +179,12 @@ export async function declareIncidentIn(
     startedAt: input.startedAt ?? null,
     detectedAt: now,
   });
-  const data: Record<string, string | number | boolean | null> = { severity, title: input.title };
+  // The engine's record feeds the route notifications (Slack, SMS, email) and GET …/subjects: a security
+  // incident's title stays on its restricted row (SOP-008), the engine sees only its reference.
+  const data: Record<string, string | number | boolean | null> = {
+    severity,
+    title: restricted ? `Security incident INC-${number}` : input.title,
+  };
   if (input.kind) data.kind = input.kind;
   if (input.service) data.service = input.service;
   for (const name of ENGINE_FIELDS) {
@@ -255,6 +266,13 @@ export async function resolveIncidentIn(
   incidentId: string,
   actor: string,
 ): Promise<void> {
+  // An alert joining the incident's group while it resolves would be left firing on a resolved incident:
+  // the group is locked first (as alerts lock it, before the row), so the alert waits and opens a new one.
+  const [group] = await tx
+    .select({ key: incidents.groupKey })
+    .from(incidents)
+    .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, incidentId)));
+  if (group?.key) await lockIncidentGroup(tx, workspaceId, group.key);
   const row = await incidentForUpdate(tx, workspaceId, incidentId);
   if (!row || row.resolvedAt) return;
   const now = ctx.now();
