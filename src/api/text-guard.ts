@@ -11,6 +11,16 @@ import { OpsError, type FieldError } from '../errors/catalog.js';
 // eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 64;
+// eslint-disable-next-line no-control-regex -- the same characters, all of them
+const UNSTORABLE_ALL = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text with what cannot be stored replaced by U+FFFD, for bodies kept as they came rather than refused
+ * (a heartbeat ping's log: a job's output must not turn its ping into a 400 and its heartbeat down).
+ */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE_ALL, '\uFFFD');
+}
 
 function find(value: unknown, pointer: string, out: FieldError[], depth: number): void {
   if (out.length >= 10) return;

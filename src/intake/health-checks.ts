@@ -86,6 +86,9 @@ export class HealthCheckScheduler {
   private readonly closeProbe: () => void;
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Checks being probed, and whose results are being recorded: held, so their leases are extended. */
+  private readonly probing = new Set<string>();
+  private readonly recording = new Set<string>();
   private buffer: Buffered[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private running = false;
@@ -240,6 +243,7 @@ export class HealthCheckScheduler {
       checkId: check.id,
       lateMs: startedMs - check.nextRunAt.getTime(),
     });
+    this.probing.add(check.id);
     const running = this.probe({ kind: check.kind, target: check.target, timeoutMs: check.timeoutMs })
       .then((outcome) => {
         this.options.observe?.({
@@ -254,7 +258,10 @@ export class HealthCheckScheduler {
       .catch((err: unknown) =>
         this.log.error({ err, checkId: check.id }, 'health-check probe failed unexpectedly'),
       )
-      .finally(() => this.inFlight.delete(running));
+      .finally(() => {
+        this.probing.delete(check.id);
+        this.inFlight.delete(running);
+      });
     this.inFlight.add(running);
     return running;
   }
@@ -290,6 +297,7 @@ export class HealthCheckScheduler {
     listen?: (event: HealthCheckEvent) => void,
   ): Promise<void> {
     const { ctx, workerId } = this.options;
+    for (const run of runs) this.recording.add(run.check.id);
     try {
       const recorded = await recordRuns(
         ctx,
@@ -317,15 +325,21 @@ export class HealthCheckScheduler {
         { err, workspaceId, runs: runs.length, retried: retry.length },
         'could not record health-check runs',
       );
+    } finally {
+      for (const run of runs) this.recording.delete(run.check.id);
     }
   }
 
   private async extendLeases(): Promise<void> {
-    if (this.waiting.size === 0 && this.inFlight.size === 0 && this.buffer.length === 0) return;
+    // Only what is held: a dropped run's check is let go, and claimed again once its lease ends.
+    const held = new Set([...this.waiting.keys(), ...this.probing, ...this.recording]);
+    for (const run of this.buffer) held.add(run.check.id);
+    if (held.size === 0) return;
     try {
       await extendCheckLeases(
         this.options.ctx.database,
         this.options.workerId,
+        [...held],
         this.leaseSeconds,
         new Date(this.nowMs()),
       );

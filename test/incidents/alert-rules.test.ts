@@ -131,6 +131,40 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('refuses a sample dated in the future (it would make every later real sample stale), changing nothing', async () => {
+      const before = await rows('company-ops');
+      const future = new Date(clock.now().getTime() + 5 * MIN);
+      const skewed = ingestSamples(
+        ctx,
+        ws('company-ops'),
+        [
+          { metric: 'cpu_usage_percent', value: 95, labels: { host: 'web-9' } },
+          { metric: 'cpu_usage_percent', value: 99, labels: { host: 'web-9' }, at: future },
+        ],
+        'token:tok_metrics',
+      );
+      await expect(skewed).rejects.toMatchObject({
+        code: 'OPS_VALIDATION',
+        errors: [{ pointer: '/body/samples/1/at' }],
+      });
+      // Within a minute of skew is taken.
+      const slightly = await ingestSamples(
+        ctx,
+        ws('company-ops'),
+        [
+          {
+            metric: 'cpu_usage_percent',
+            value: 10,
+            labels: { host: 'web-9' },
+            at: new Date(clock.now().getTime() + 30_000),
+          },
+        ],
+        'token:tok_metrics',
+      );
+      expect(slightly).toMatchObject({ accepted: 1, fired: 0 });
+      expect((await rows('company-ops')).alerts).toEqual(before.alerts);
+    });
+
     it('POS: a login success rate below threshold opens a P0 mass login failure with its playbook (003#32)', async () => {
       const result = await samples('pos-saas', [{ metric: 'login_success_rate', value: 72.5 }]);
       expect(result).toMatchObject({ fired: 1, incidents: [1] });

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
 import { OpsError } from '../../src/errors/catalog.js';
-import { ingestAlerts, MAX_ALERTS_PER_CALL, type AlertEvent } from '../../src/modules/incidents/alerts.js';
+import {
+  ingestAlerts,
+  ingestAlertsIn,
+  MAX_ALERTS_PER_CALL,
+  type AlertEvent,
+} from '../../src/modules/incidents/alerts.js';
 import { AlertBatcher } from '../../src/modules/incidents/alert-batcher.js';
 import type { IncidentsContext } from '../../src/modules/incidents/context.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
@@ -546,3 +551,61 @@ class R9Model {
     };
   }
 }
+
+// Two connections at once: PostgreSQL only (PGlite has one connection, so its writers never overlap).
+const postgres = ENGINES.find((e) => e.name === 'postgres')!;
+describe.runIf(postgres.available)('alert intake, concurrent writers: PostgreSQL', () => {
+  let opened: OpenedDatabase;
+  let database: Database;
+  let ctx: IncidentsContext;
+  const clock = new ManualClock(START);
+
+  beforeAll(async () => {
+    opened = await postgres.open();
+    database = opened.database;
+    ctx = { database, engine: new Engine(database, clock), now: () => clock.now(), publicUrl: 'http://t' };
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const ingest = (ws: string, events: AlertEvent[]) =>
+    ingestAlerts(ctx, ws, SOURCE, events, 'integration:int_test');
+  const incidentRows = (ws: string) =>
+    database.inWorkspace(ws, (tx) => tx.select().from(incidents).orderBy(asc(incidents.number)));
+  const alertRows = (ws: string, key: string) =>
+    database.inWorkspace(ws, (tx) => tx.select().from(alerts).where(eq(alerts.dedupKey, key)));
+  async function workspace(): Promise<string> {
+    const ws = await createWorkspace(database, 'shopsmart-pro');
+    await activate(database, ws, 'shopsmart-pro', clock.now());
+    return ws;
+  }
+
+  it("an alert of the group arriving while the incident's last alert resolves opens a new incident, never joins the resolving one", async () => {
+    const ws = await workspace();
+    await ingest(ws, [trigger('k1', { service: 'race' })]);
+    const [first] = await incidentRows(ws);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let resolvedInTx!: () => void;
+    const resolving = new Promise<void>((r) => (resolvedInTx = r));
+    // A: resolves k1 (the incident's last alert) and holds its transaction open.
+    const a = database.inWorkspace(ws, async (tx) => {
+      await ingestAlertsIn(ctx, tx, ws, SOURCE, [resolve('k1')], 'integration:int_test');
+      resolvedInTx();
+      await held;
+    });
+    await resolving;
+    // B: a new alert of the same group, on another connection, while A is uncommitted.
+    const b = ingest(ws, [trigger('k2', { service: 'race' })]);
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await a;
+    const result = await b;
+    const rows = await incidentRows(ws);
+    expect(rows.find((i) => i.id === first!.id)!.resolvedAt).not.toBeNull();
+    const [k2] = await alertRows(ws, 'k2');
+    expect(k2!.incidentId).not.toBe(first!.id);
+    expect(rows.find((i) => i.id === k2!.incidentId)?.resolvedAt).toBeNull();
+    expect(result.incidents).toEqual([first!.number + 1]);
+  });
+});

@@ -411,6 +411,19 @@ for (const engine of ENGINES) {
       expect(back.json<{ status: string }>().status).toBe('up');
     });
 
+    it("keeps a log with a NUL or a lone surrogate (a job's raw output) instead of refusing the ping", async () => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/ping/${token}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('tar: a\u0000b \ud800 done', 'utf8'),
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const [latest] = await pings();
+      expect(latest?.kind).toBe('success');
+      expect(latest?.body).toMatch(/^tar: a\uFFFDb .* done$/);
+    });
+
     it('answers 404 for an unknown token and 400 for an unknown signal, recording nothing', async () => {
       const before = (await pings()).length;
       const unknown = await t.app.inject({ url: '/ping/hbp_not-a-real-token' });

@@ -17,7 +17,7 @@ import { HealthCheckScheduler } from '../../src/intake/health-checks.js';
 import { checkUptime } from '../../src/modules/monitoring/check-history.js';
 import { setCheckPaused } from '../../src/modules/monitoring/check-actions.js';
 import { createCheck, updateCheck, type CheckInput } from '../../src/modules/monitoring/checks.js';
-import { claimDueChecks } from '../../src/modules/monitoring/claims.js';
+import { claimDueChecks, extendCheckLeases, releaseChecks } from '../../src/modules/monitoring/claims.js';
 import { monitoringContext, type MonitoringContext } from '../../src/modules/monitoring/context.js';
 import { importPackMonitors } from '../../src/modules/monitoring/pack-import.js';
 import { recordRuns } from '../../src/modules/monitoring/record-runs.js';
@@ -448,6 +448,26 @@ for (const engine of ENGINES) {
         tx.select().from(checkResults).where(eq(checkResults.checkId, check.id)),
       );
       expect(results).toEqual([]);
+      await quiet();
+    });
+
+    it('extends the leases of the checks a scheduler holds only, so one whose run it dropped is claimed again', async () => {
+      const [held, dropped] = [
+        await createCheck(ctx, ws, http(), 'test'),
+        await createCheck(ctx, ws, http(), 'test'),
+      ];
+      const first = `wrk_lease_a_${engine.name}`;
+      const claimed = await claimDueChecks(database, first, 100, 30, clock.now());
+      expect(claimed.map((c) => c.id)).toEqual(expect.arrayContaining([held.id, dropped.id]));
+      // 20 s later the first scheduler still holds `held` (its run was recorded, say) but let go of `dropped`.
+      clock.advance(20 * SEC);
+      await extendCheckLeases(database, first, [held.id], 30, clock.now());
+      clock.advance(15 * SEC);
+      const second = await claimDueChecks(database, `wrk_lease_b_${engine.name}`, 100, 30, clock.now());
+      expect(second.map((c) => c.id)).toContain(dropped.id);
+      expect(second.map((c) => c.id)).not.toContain(held.id);
+      await releaseChecks(database, first);
+      await releaseChecks(database, `wrk_lease_b_${engine.name}`);
       await quiet();
     });
 

@@ -5,6 +5,7 @@
  * text once the ping is committed; an unknown token is 404. Rate-limited per token (60 a minute), so a
  * runaway loop cannot flood the history. No sign-in: the token is the credential.
  */
+import { storableText } from '../text-guard.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -42,7 +43,7 @@ async function pingScope(app: FastifyInstance, ctx: MonitoringContext): Promise<
   // Any body is a log: text, JSON, a tarball's listing. Kept as text, never parsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: PING_BODY_LIMIT }, (_request, body, done) =>
-    done(null, body),
+    done(null, storableText(String(body))),
   );
   const r = app.withTypeProvider<ZodTypeProvider>();
   const ping = async (request: FastifyRequest, token: string, signal: string | undefined) => {

@@ -39,6 +39,28 @@ export async function lockKeysAndGroups(
       order by 1) s`);
 }
 
+/**
+ * The groups of the open incidents that these keys' open alerts belong to: a batch that may resolve an
+ * incident's last alert locks its group too, so an alert of that group arriving at the same moment waits
+ * and then sees the incident resolved (and opens a new one) instead of joining it as it resolves.
+ */
+export async function groupsOfResolving(
+  tx: Tx,
+  workspaceId: string,
+  keys: readonly string[],
+): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = rowsOf<{ group_key: string }>(
+    await tx.execute(sql`
+      select distinct i.group_key from alerts a
+        join incidents i on i.workspace_id = a.workspace_id and i.id = a.incident_id
+       where a.workspace_id = ${workspaceId} and a.status <> 'resolved'
+         and a.dedup_key = any(array(select jsonb_array_elements_text(${json(keys)}::jsonb)))
+         and i.resolved_at is null and i.group_key is not null`),
+  );
+  return rows.map((r) => r.group_key);
+}
+
 interface HistoryRow {
   id: string;
   dedup_key: string;

@@ -12,7 +12,13 @@ import { OpsError, type FieldError } from '../../errors/catalog.js';
 import { pgCode, type Tx } from '../../store/database.js';
 import { planAlerts, type Plan, type PlanEvent } from './alert-plan.js';
 import { alertPolicyOf, classifyAlert, type Classification } from './alert-rules.js';
-import { lockKeysAndGroups, orderedIds, readBatchState, writeAlerts } from './alert-store.js';
+import {
+  groupsOfResolving,
+  lockKeysAndGroups,
+  orderedIds,
+  readBatchState,
+  writeAlerts,
+} from './alert-store.js';
 import type { IncidentsContext } from './context.js';
 import { declareIncidentIn, resolveIncidentIn } from './incidents.js';
 
@@ -171,6 +177,13 @@ export async function ingestSegmentsIn(
     }),
   );
   await lockKeysAndGroups(tx, workspaceId, keys, groups);
+  // Read once the keys are held (a key's open alert cannot change under us now); a deadlock with a writer
+  // that took these in the other order is retried by the caller (inAlertTransaction, the batcher).
+  const heldGroups = new Set(groups);
+  const extra = (await groupsOfResolving(tx, workspaceId, [...resolvingKeys])).filter(
+    (g) => !heldGroups.has(g),
+  );
+  if (extra.length > 0) await lockKeysAndGroups(tx, workspaceId, [], extra);
   const resolving = { keys: [...resolvingKeys], groups: [...resolvingGroups] };
   const state = await readBatchState(tx, workspaceId, keys, groups, resolving, now);
   const plan = planAlerts({

@@ -175,6 +175,9 @@ async function activePolicy(
   }
 }
 
+/** How far ahead of the server's clock a sample's `at` may be (clock skew), in milliseconds. */
+const MAX_SAMPLE_AHEAD_MS = 60_000;
+
 /**
  * Applies samples in order in the caller's transaction: each against every threshold of its metric, the
  * series' state kept, and the alerts that fire or resolve ingested like any other.
@@ -192,6 +195,24 @@ export async function ingestSamplesIn(
       `${samples.length} samples in one request; send at most ${MAX_ALERTS_PER_CALL}.`,
     );
   const nowMs = ctx.now().getTime();
+  // A sample from the future (a sender's clock ahead) would make every real sample after it stale, so its
+  // series could never fire or resolve again: refused, naming each.
+  const ahead = samples.flatMap((sample, i) =>
+    sample.at && sample.at.getTime() > nowMs + MAX_SAMPLE_AHEAD_MS
+      ? [
+          {
+            pointer: `/body/samples/${i}/at`,
+            message: `more than a minute ahead of the server's clock (${new Date(nowMs).toISOString()})`,
+          },
+        ]
+      : [],
+  );
+  if (ahead.length > 0)
+    throw new OpsError(
+      'OPS_VALIDATION',
+      `${ahead.length} sample(s) are dated in the future; check the sender's clock.`,
+      ahead,
+    );
   const byMetric = thresholdsOf(await activePolicy(ctx, tx, workspaceId));
   const watched = samples.flatMap((sample) =>
     (byMetric.get(sample.metric) ?? []).map((t) => ({ sample, t, series: seriesOf(t, sample.labels) })),

@@ -115,14 +115,19 @@ export async function purgeMonitoring(
   return { results: Number(row?.results ?? 0), pings: Number(row?.pings ?? 0) };
 }
 
-/** Pushes the lease of every check `workerId` holds (runs in flight) to `leaseSeconds` from `now`. */
+/**
+ * Pushes the leases of the checks `workerId` still holds (`checkIds`: waiting, probing, being recorded) to
+ * `leaseSeconds` from `now`; a check it let go of (a run it dropped) is free again when its lease ends.
+ */
 export async function extendCheckLeases(
   database: Database,
   workerId: string,
+  checkIds: readonly string[],
   leaseSeconds: number,
   now: Date,
 ): Promise<void> {
+  if (checkIds.length === 0) return;
   await database.db.execute(
-    sql`select opsbook_extend_check_leases(${workerId}, ${leaseSeconds}, ${sqlInstant(now)})`,
+    sql`select opsbook_extend_check_leases(${workerId}, array(select jsonb_array_elements_text(${JSON.stringify(checkIds)}::jsonb)), ${leaseSeconds}, ${sqlInstant(now)})`,
   );
 }
