@@ -1,30 +1,9 @@
 /**
  * Wall-clock times in a schedule's time zone, with the browser's Intl only: an instant as the zone's
- * clocks read it, the value of a `datetime-local` input there, and the instant such a value names.
+ * clocks read it, the value of a `datetime-local` input there, and the instant such a value names. The
+ * zone arithmetic is support/zoned.ts's.
  */
-
-function partsIn(ms: number, timeZone: string): Record<string, number> {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const out: Record<string, number> = {};
-  for (const p of parts) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
-}
-
-/** How far `timeZone` is ahead of UTC at the instant `ms`. */
-function offsetMs(ms: number, timeZone: string): number {
-  const p = partsIn(ms, timeZone);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(ms / 1000) * 1000;
-}
+import { partsIn, wallToInstant } from '../support/zoned';
 
 const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
 
@@ -39,9 +18,7 @@ export function instantOf(local: string, timeZone: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!match) return null;
   const [y, mo, d, h, mi] = match.slice(1).map(Number);
-  const wall = Date.UTC(y!, mo! - 1, d, h, mi);
-  const first = wall - offsetMs(wall, timeZone);
-  return new Date(wall - offsetMs(first, timeZone)).toISOString();
+  return wallToInstant(Date.UTC(y!, mo! - 1, d, h, mi), timeZone).toISOString();
 }
 
 /** "Mon 3 Mar, 09:00 GMT+5:30": an instant as the zone's clocks read it, with the zone. */

@@ -1,11 +1,13 @@
 /**
- * Calendar days in the workspace's time zone (the dashboard's range and its days), with the browser's
- * Intl only: the instant a day starts there, the day of an instant there, and day arithmetic.
+ * Calendar days and wall-clock times in a time zone (the dashboards' ranges, on-call's schedules), with the
+ * browser's Intl only: a zone's clock reading of an instant, the instant a wall time names there, and day
+ * arithmetic.
  */
 
 const DAY_MS = 86_400_000;
 
-function partsIn(ms: number, timeZone: string): Record<string, number> {
+/** The zone's clock reading (year, month, day, hour, minute, second) of the instant `ms`. */
+export function partsIn(ms: number, timeZone: string): Record<string, number> {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -28,12 +30,16 @@ function offsetMs(ms: number, timeZone: string): number {
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant the day `YYYY-MM-DD` starts in `timeZone` (twice corrected, for a DST change that day). */
+/** The instant the zone's clocks read the wall time `wallMs` (as UTC fields), twice corrected for DST. */
+export function wallToInstant(wallMs: number, timeZone: string): Date {
+  const first = wallMs - offsetMs(wallMs, timeZone);
+  return new Date(wallMs - offsetMs(first, timeZone));
+}
+
+/** The instant the day `YYYY-MM-DD` starts in `timeZone`. */
 export function dayStartIn(date: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number);
-  const wall = Date.UTC(y!, m! - 1, d);
-  const first = wall - offsetMs(wall, timeZone);
-  return new Date(wall - offsetMs(first, timeZone));
+  return wallToInstant(Date.UTC(y!, m! - 1, d), timeZone);
 }
 
 /** The day (`YYYY-MM-DD`) of the instant `ms` in `timeZone`. */
