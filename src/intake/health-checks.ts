@@ -85,9 +85,9 @@ export class HealthCheckScheduler {
   private readonly probe: Probe;
   private readonly closeProbe: () => void;
   private readonly waiting = new Map<string, NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Checks being probed, and whose results are being recorded: held, so their leases are extended. */
-  private readonly probing = new Set<string>();
+  /** The probes running, by check id (a check is claimed by one scheduler, so runs once at a time). */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Checks whose results are being recorded: held, like those waiting or in flight (leases extended). */
   private readonly recording = new Set<string>();
   private buffer: Buffered[] = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -173,7 +173,7 @@ export class HealthCheckScheduler {
     await this.loopDone;
     for (const timer of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
-    await Promise.all([...this.inFlight]);
+    await Promise.all([...this.inFlight.values()]);
     await this.flush();
     for (const timer of this.intervals) clearInterval(timer);
     this.intervals = [];
@@ -243,7 +243,6 @@ export class HealthCheckScheduler {
       checkId: check.id,
       lateMs: startedMs - check.nextRunAt.getTime(),
     });
-    this.probing.add(check.id);
     const running = this.probe({ kind: check.kind, target: check.target, timeoutMs: check.timeoutMs })
       .then((outcome) => {
         this.options.observe?.({
@@ -258,11 +257,8 @@ export class HealthCheckScheduler {
       .catch((err: unknown) =>
         this.log.error({ err, checkId: check.id }, 'health-check probe failed unexpectedly'),
       )
-      .finally(() => {
-        this.probing.delete(check.id);
-        this.inFlight.delete(running);
-      });
-    this.inFlight.add(running);
+      .finally(() => this.inFlight.delete(check.id));
+    this.inFlight.set(check.id, running);
     return running;
   }
 
@@ -332,7 +328,7 @@ export class HealthCheckScheduler {
 
   private async extendLeases(): Promise<void> {
     // Only what is held: a dropped run's check is let go, and claimed again once its lease ends.
-    const held = new Set([...this.waiting.keys(), ...this.probing, ...this.recording]);
+    const held = new Set([...this.waiting.keys(), ...this.inFlight.keys(), ...this.recording]);
     for (const run of this.buffer) held.add(run.check.id);
     if (held.size === 0) return;
     try {
