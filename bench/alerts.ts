@@ -23,13 +23,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { pino } from 'pino';
-import { buildApp } from '../src/api/app.js';
-import { createMetrics } from '../src/api/metrics.js';
-import { loadConfig } from '../src/config/config.js';
+import { listenBenchApp } from './bench-app.js';
 import { createIntegration } from '../src/modules/incidents/integrations.js';
-import { createKeyService } from '../src/security/keys.js';
-import { createKeyring } from '../src/security/secrets.js';
 import type { Database } from '../src/store/database.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
@@ -81,20 +76,7 @@ async function serve(args: ServerArgs): Promise<void> {
     `user:${ids.adminId}`,
     new Date(),
   );
-  const app = await buildApp({
-    config: loadConfig({ PORT: '0', LOG_LEVEL: 'warn' }),
-    database,
-    metrics: createMetrics(),
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-    webRoot: null,
-    version: 'bench',
-    now: () => new Date(),
-    lifecycle: { shuttingDown: false },
-    keys: createKeyService(database, createKeyring([{ id: 'bench', key: Buffer.alloc(32, 3) }])),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenBenchApp(database);
   process.stdout.write(`${JSON.stringify({ port, token } satisfies ServerInfo)}\n`);
 }
 

@@ -16,12 +16,7 @@
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
-import { pino } from 'pino';
-import { buildApp } from '../src/api/app.js';
-import { createMetrics } from '../src/api/metrics.js';
-import { loadConfig } from '../src/config/config.js';
-import { createKeyService } from '../src/security/keys.js';
-import { createKeyring } from '../src/security/secrets.js';
+import { listenBenchApp } from './bench-app.js';
 import { newId } from '../src/shared/ids.js';
 import type { Database } from '../src/store/database.js';
 import { openPglite } from '../src/store/pglite.js';
@@ -173,20 +168,8 @@ async function serve(args: ServeArgs): Promise<void> {
     ? await openPostgres({ url: args.url, poolMax: 10, migrate: false })
     : await openPglite();
   await seed(database, new Date());
-  const app = await buildApp({
-    config: loadConfig({ PORT: '0', LOG_LEVEL: 'warn' }),
-    database,
-    metrics: createMetrics(),
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-    webRoot: null,
-    version: 'bench',
-    now: () => new Date(),
-    lifecycle: { shuttingDown: false },
-    keys: createKeyService(database, createKeyring([{ id: 'bench', key: Buffer.alloc(32, 3) }])),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  announce({ port: typeof address === 'object' && address ? address.port : 0, path: `/status/${SLUG}` });
+  const port = await listenBenchApp(database);
+  announce({ port, path: `/status/${SLUG}` });
 }
 
 /** The `q` quantile of sorted values (nearest rank). */

@@ -8,17 +8,11 @@
  * - plain: Fastify with no plugins and one route that INSERTs the request's JSON into a plain table
  *   (no auth, no validation, no engine) on a pool of the same size, answering 201 with the row.
  */
-import { Buffer } from 'node:buffer';
 import { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { pino } from 'pino';
-import { buildApp } from '../src/api/app.js';
-import { createMetrics } from '../src/api/metrics.js';
-import { loadConfig } from '../src/config/config.js';
+import { listenBenchApp } from './bench-app.js';
 import { createToken } from '../src/modules/access/tokens.js';
-import { createKeyService } from '../src/security/keys.js';
-import { createKeyring } from '../src/security/secrets.js';
 import type { Database } from '../src/store/database.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
@@ -59,21 +53,9 @@ async function opsbook(): Promise<void> {
     { name: 'bench', scope: 'write', expiresAt: null, createdBy: `user:${ids.adminId}` },
     new Date(),
   );
-  const app = await buildApp({
-    config: loadConfig({ PORT: '0', LOG_LEVEL: 'warn' }),
-    database,
-    metrics: createMetrics(),
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-    webRoot: null,
-    version: 'bench',
-    now: () => new Date(),
-    lifecycle: { shuttingDown: false },
-    keys: createKeyService(database, createKeyring([{ id: 'bench', key: Buffer.alloc(32, 3) }])),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
+  const port = await listenBenchApp(database);
   announce({
-    port: typeof address === 'object' && address ? address.port : 0,
+    port,
     path: `/api/v1/workspaces/${ids.workspaceId}/tickets`,
     token,
   });
