@@ -22,6 +22,8 @@ import { integrationRoutes } from './routes/integrations.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { engineRoutes } from './routes/engine.js';
+import { customerRoutes } from './routes/customers.js';
+import { paymentHookRoutes } from './routes/payment-hooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { oncallRoutes } from './routes/oncall.js';
 import { providerHookRoutes } from './routes/provider-hooks.js';
@@ -165,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   statusRoutes(app, deps);
   mailIntakeRoutes(app, deps, support);
   monitoringRoutes(app, deps);
+  customerRoutes(app, deps);
+  paymentHookRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -29,11 +29,16 @@ export const PERMISSIONS = {
   'tickets.write':
     'Work tickets: reply, add notes, log calls, assign, change priority (audited), escalate, resolve, reopen, merge.',
   'knowledge.write': 'Write and publish help-centre articles.',
+  'accounts.write':
+    'Work customer accounts: create and edit accounts and their contacts, import contacts, record usage facts.',
   'support.manage': 'Set up the help desk: support addresses, agents and their tiers and shifts.',
   'incidents.write':
     'Run incidents: declare, post updates, take and hand off roles, acknowledge pages and alerts, write reviews.',
   'incidents.manage':
     'Set up incident response: alert integrations, health checks, heartbeats, on-call schedules, escalation policies, the status page and maintenance windows.',
+  'customers.manage': 'Set up the customer lifecycle: the payment webhooks billing providers post to.',
+  'payments.confirm':
+    "Record a manual payment (a bank transfer matched on the statement) as finance's confirmation.",
   'security-incidents.read':
     'See restricted (security) incidents; others see them only when they hold one of its roles.',
 } as const;
@@ -48,6 +53,7 @@ const AGENT: readonly Permission[] = [
   'tickets.write',
   'knowledge.write',
   'incidents.write',
+  'accounts.write',
 ];
 const ADMIN: readonly Permission[] = [
   ...AGENT,
@@ -61,6 +67,8 @@ const ADMIN: readonly Permission[] = [
   'notifications.manage',
   'support.manage',
   'incidents.manage',
+  'customers.manage',
+  'payments.confirm',
   'security-incidents.read',
 ];
 
@@ -83,7 +91,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     permissions: [...AGENT, 'audit.read', 'incidents.manage', 'security-incidents.read'],
   },
   { id: 'customer-success', label: 'Customer success', permissions: [...AGENT, 'personal-data.manage'] },
-  { id: 'finance', label: 'Finance', permissions: AGENT },
+  { id: 'finance', label: 'Finance', permissions: [...AGENT, 'payments.confirm'] },
   { id: 'viewer', label: 'Viewer', permissions: READ },
 ];
 

@@ -28,6 +28,7 @@ import { sqlNow } from './sql-time.js';
 import type { TimerHandler } from './worker.js';
 import { mirrorTicket } from '../modules/support/mirror.js';
 import { mirrorIncident } from '../modules/incidents/mirror.js';
+import { mirrorAccount } from '../modules/customers/mirror.js';
 
 /** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
 export const ENGINE_TIMER = 'engine.wake';
@@ -142,7 +143,7 @@ export type SubjectObserver = (
 ) => Promise<void>;
 
 export interface EngineOptions {
-  /** Default: the help desk's ticket mirror and the incident room's incident mirror. */
+  /** Default: the ticket, incident and account mirrors. */
   readonly observers?: readonly SubjectObserver[];
 }
 
@@ -158,7 +159,7 @@ export class Engine {
     private readonly clock: Clock,
     options: EngineOptions = {},
   ) {
-    this.observers = options.observers ?? [mirrorTicket, mirrorIncident];
+    this.observers = options.observers ?? [mirrorTicket, mirrorIncident, mirrorAccount];
   }
 
   /**

@@ -40,7 +40,10 @@ export type IdPrefix =
   | 'onc'
   | 'ovr'
   | 'esc'
-  | 'pg';
+  | 'pg'
+  // Customers (issue 9): contacts of accounts, payment webhooks.
+  | 'ctc'
+  | 'pwh';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

@@ -35,6 +35,9 @@ const PUBLIC = new Set([
   'POST /api/v1/unsubscribe/:workspaceId/:messageId',
   // Signed like the status callback; 404 without a provider, 403 for a bad signature.
   'POST /api/v1/hooks/twilio/:workspaceId/inbound',
+  // A billing provider's delivery, signed with the endpoint's secret (Stripe-Signature or Standard
+  // Webhooks) over the exact body; 404 without the endpoint, 403 for a bad or stale signature.
+  'POST /api/v1/hooks/payments/:workspaceId/:webhookId',
   // The chat widget on a customer's site: anyone may start a conversation (rate-limited per address) in a
   // workspace whose pack has an in-app chat channel; the rest act only with that conversation's token (404
   // otherwise) and show only its visible messages. The preflight says only that any origin may call.
@@ -58,7 +61,12 @@ const PUBLIC = new Set([
 ]);
 
 /** Public routes that do change a workspace for anyone, by design: not attacks when tried across workspaces. */
-const OPEN_TO_ANYONE = new Set(['POST /api/v1/chat/:workspaceId/conversations']);
+const OPEN_TO_ANYONE = new Set([
+  'POST /api/v1/chat/:workspaceId/conversations',
+  // Anyone may post to a payment webhook; without its signing secret the delivery is refused (403) and
+  // nothing is recorded (the snapshot of B is compared after every other attack).
+  'POST /api/v1/hooks/payments/:workspaceId/:webhookId',
+]);
 
 const LEAVE = '/api/v1/workspaces/:workspaceId/membership';
 
@@ -86,6 +94,9 @@ const ISO_POLICY = { name: 'Isolation', steps: [{ delayMinutes: 5, targets: ['ro
 let isoIncidents = 900_000;
 
 /** Bodies for the workspace routes that take one: valid, so a permitted caller gets past validation. */
+/** A valid Indian mobile number, different each call. */
+const randomMobile = () => `+9198${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
 const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   // An ingest-only caller sends what integrations send: an alert.
   'POST /api/v1/workspaces/:workspaceId/events': (has) =>
@@ -228,6 +239,50 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'PATCH /api/v1/workspaces/:workspaceId/status/maintenance/:maintenanceId': () => ({ title: 'Changed' }),
   'POST /api/v1/workspaces/:workspaceId/status/subscribers': () => ({
     url: `https://8.8.8.8/opsbook-isolation-${Math.random().toString(36).slice(2, 8)}`,
+  }),
+  // Customers: a random account id and phone each time, so repeated calls never collide.
+  'POST /api/v1/workspaces/:workspaceId/accounts': () => ({
+    id: `iso-${Math.random().toString(36).slice(2, 10)}`,
+    name: 'Isolation',
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId': () => ({ plan: 'changed' }),
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts': () => ({
+    name: 'Isolation',
+    phone: randomMobile(),
+  }),
+  'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts/:contactId': () => ({ unit: 'B-2' }),
+  // A CSV body (text/csv); sent without one it is refused (415) after the access check.
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts/import': () => undefined,
+  'POST /api/v1/workspaces/:workspaceId/signups': () => ({
+    account: `iso-${Math.random().toString(36).slice(2, 10)}`,
+    name: 'Isolation estate',
+    location: 'Nowhere',
+    units: 10,
+    type: 'apartments',
+    admin: { name: 'Isolation admin', phone: randomMobile() },
+  }),
+  // Refused by the pack (409) unless the signup is pending: what matters here is who may try.
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/signup/decision': () => ({
+    decision: 'suspend',
+    reason: 'Isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/payments/manual': () => ({
+    amount: 1,
+    reference: 'ISO-1',
+    note: 'Isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/facts': () => ({ facts: { app_opens: 1 } }),
+  'POST /api/v1/workspaces/:workspaceId/payment-webhooks': () => ({ kind: 'generic', name: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/payment-webhooks/:webhookId/rotate': () => ({ action: 'add' }),
+  // Unsigned: refused (403) whoever sends it.
+  'POST /api/v1/hooks/payments/:workspaceId/:webhookId': () => ({
+    id: 'evt_isolation',
+    type: 'payment.failed',
+    account: 'iso-account',
+    occurredAt: '2026-01-01T00:00:00Z',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/facts': () => ({
+    items: [{ account: 'iso-facts', facts: { app_opens: 1 } }],
   }),
   'POST /api/v1/workspaces/:workspaceId/tickets/bulk': () => ({
     numbers: [1],
@@ -540,6 +595,38 @@ for (const engine of ENGINES) {
               );
               return id;
             }
+            case 'accountId': {
+              // One account per workspace, made on first use, so a contact made for `contactId` is its own.
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/accounts`,
+                headers: asSession(ownerSession),
+                payload: { id: 'iso-account', name: 'Isolation' },
+              });
+              expect([201, 409], r.body).toContain(r.statusCode);
+              return 'iso-account';
+            }
+            case 'contactId': {
+              const accountId = await target(workspaceId, ownerSession).fresh('accountId');
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/accounts/${accountId}/contacts`,
+                headers: asSession(ownerSession),
+                payload: { name: 'Isolation', phone: randomMobile() },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ id: string }>().id;
+            }
+            case 'webhookId': {
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/payment-webhooks`,
+                headers: asSession(ownerSession),
+                payload: { kind: 'generic', name: 'Isolation target' },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ webhook: { id: string } }>().webhook.id;
+            }
             case 'attachmentId':
               return 'att_isolation';
             case 'articleId': {
@@ -603,6 +690,9 @@ for (const engine of ENGINES) {
         'heartbeatId',
         'integrationId',
         'alertId',
+        'accountId',
+        'contactId',
+        'webhookId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }
@@ -774,7 +864,8 @@ for (const engine of ENGINES) {
       }
       expect(wrong).toEqual([]);
       console.log(`RESULT S1-roles engine=${engine.name} attempts=${tried} wrong=${wrong.length}`);
-    });
+      // Every route for every role and token scope: minutes on a loaded machine.
+    }, 180_000);
 
     it("refuses API tokens and strangers on personal routes, and one person touching another one's sessions", async () => {
       for (const r of routes().filter((x) => x.rule === 'session')) {

@@ -104,6 +104,8 @@ export function runStoreContract(engine: EngineUnderTest): void {
         ),
       );
       expect(tables.map((t) => t.relname)).toEqual([
+        'account_contacts',
+        'accounts',
         'alerts',
         'api_tokens',
         'audit_heads',
@@ -118,6 +120,7 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'destinations',
         'effects',
         'escalation_policies',
+        'fact_receipts',
         'health_checks',
         'heartbeat_pings',
         'heartbeats',
@@ -140,6 +143,8 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'outbox',
         'pack_versions',
         'pages',
+        'payment_deliveries',
+        'payment_webhooks',
         'status_components',
         'status_subscribers',
         'subjects',

@@ -550,6 +550,7 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
             invitations: z.number(),
             mail: z.number(),
             subscribers: z.number(),
+            contacts: z.number().describe('Contacts of customer accounts with that phone or email, deleted.'),
           }),
         },
       },

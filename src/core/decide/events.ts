@@ -34,6 +34,9 @@ const accountEvent = (summary: string, optional: Record<string, FieldKind> = {})
   summary,
 });
 
+/** What a payment event may carry: amount in major units, ISO currency, the provider's reference (invoice). */
+const PAYMENT: Record<string, FieldKind> = { amount: 'number', currency: 'string', reference: 'string' };
+
 export const EVENTS: Readonly<Record<string, EventSpec>> = {
   'ticket.created': {
     subject: TICKET,
@@ -176,16 +179,16 @@ export const EVENTS: Readonly<Record<string, EventSpec>> = {
   'signup.rejected': accountEvent('The signup is rejected.'),
   'signup.suspended': accountEvent('The signup is suspended.'),
   'payment.confirmed': accountEvent('A payment is confirmed (by the provider, or recorded by finance).', {
-    amount: 'number',
+    ...PAYMENT,
     method: 'string',
   }),
   'payment.failed': accountEvent('A payment fails.', {
+    ...PAYMENT,
     permanent: 'boolean',
     attempt: 'number',
-    amount: 'number',
   }),
-  'payment.succeeded': accountEvent('A payment succeeds.', { amount: 'number' }),
-  'payment-method.updated': accountEvent('The customer updates the payment method.'),
+  'payment.succeeded': accountEvent('A payment succeeds.', PAYMENT),
+  'payment-method.updated': accountEvent('The customer updates the payment method.', { reference: 'string' }),
   'trial.started': accountEvent('A trial starts.'),
   'subscription.activated': accountEvent('The subscription becomes active.'),
   'subscription.upgraded': accountEvent('The subscription is upgraded.'),

@@ -132,6 +132,7 @@ export async function erasePersonalData(
   invitations: number;
   mail: number;
   subscribers: number;
+  contacts: number;
 }> {
   const list = needles(query);
   const regex = pattern(list);
@@ -192,7 +193,16 @@ export async function erasePersonalData(
               and address in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
       ),
     );
-    const counts = { records, history, effects, messages, secrets, invitations, mail, subscribers };
+    // Contacts of customer accounts with that phone or email are deleted (erasure, unlike the workflows'
+    // suspension, is meant to leave nothing).
+    const contacts = count(
+      await tx.execute(
+        sql`delete from account_contacts where workspace_id = ${workspaceId}
+              and (phone in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))
+                   or lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb)))`,
+      ),
+    );
+    const counts = { records, history, effects, messages, secrets, invitations, mail, subscribers, contacts };
     await appendAudit(tx, now, {
       actor,
       action: 'personal-data.erased',
