@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError, type Me, sessionEnded } from './api';
 import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
 import { AppLink } from './controls';
+import { customersPage } from './customers/CustomersPages';
 import { Logo, NavIcon } from './icons';
 import { incidentPage } from './incidents/IncidentPages';
 import { NotificationBell } from './NotificationBell';
@@ -121,7 +122,8 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
             {oncallPage(path, workspace, access) ??
               supportPage(path, workspace, access) ??
               incidentPage(path, workspace, access) ??
-              statusPage(path, workspace, access) ?? (
+              statusPage(path, workspace, access) ??
+              customersPage(path, workspace, access) ?? (
                 <Page path={path} me={me} workspace={workspace} access={access} />
               )}
             {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}

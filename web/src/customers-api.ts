@@ -1,0 +1,176 @@
+/**
+ * The customers area's calls (src/api/routes/customers.ts, docs/customers.md): accounts a page at a time,
+ * one account with its access answer, contacts and timeline, and a signup's review and manual payment.
+ * Reading needs `records.read`; changing, `accounts.write`; recording a payment, `payments.confirm`.
+ */
+import { request } from './api';
+
+export type FactValue = string | number | boolean | null;
+
+export interface Account {
+  /** The SaaS's own id (`shop_42`, `EST-7`). */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly plan: string | null;
+  readonly ownerUserId: string | null;
+  readonly custom: Readonly<Record<string, FactValue>>;
+  readonly facts: Readonly<Record<string, FactValue>>;
+  /** When each fact's value was observed (ISO 8601). */
+  readonly factsAt: Readonly<Record<string, string>>;
+  /** Lifecycle id → its current state. */
+  readonly lifecycles: Readonly<Record<string, string>>;
+  /** The summary state for lists: `new`, `trialing`, `active`, `past-due`, `suspended`, … */
+  readonly state: string;
+  readonly contacts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface AccountInput {
+  readonly id: string;
+  readonly name: string;
+  readonly kind?: string;
+  readonly plan?: string;
+}
+
+export interface AccountFilter {
+  readonly state?: string | undefined;
+  readonly plan?: string | undefined;
+  readonly q?: string | undefined;
+  /** `lifecycle:state`, e.g. `estate-signup:pending`: the review queues. */
+  readonly lifecycle?: string | undefined;
+  readonly after?: string | undefined;
+  readonly limit?: number;
+}
+
+export type AccessLevel = 'read_write' | 'read_only' | 'none';
+
+export interface AccountAccess {
+  readonly account: string;
+  readonly state: string;
+  readonly access: AccessLevel;
+  /** The lifecycle state that decided it (`subscription: suspended`), or null. */
+  readonly because: string | null;
+}
+
+export type ContactStatus = 'active' | 'suspended';
+
+export interface Contact {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  /** E.164. */
+  readonly phone: string | null;
+  readonly email: string | null;
+  /** BCP 47 (`hi-IN`). */
+  readonly locale: string | null;
+  readonly role: string | null;
+  readonly unit: string | null;
+  readonly status: ContactStatus;
+  /** When the contact signed up (`register: true`), which started the pack's journeys. */
+  readonly registeredAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ContactInput {
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly locale?: string;
+  readonly role?: string;
+  readonly unit?: string;
+  readonly register?: boolean;
+}
+
+export interface TimelineEntry {
+  readonly id: number;
+  /** `account:<id>`, `user:<contact id>` or `ticket:<number>`. */
+  readonly subject: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly at: string;
+}
+
+/** Smart Estate's signup review (docs/customers.md, "Signup, approval, payment, activation"). */
+export const SIGNUP_LIFECYCLE = 'estate-signup';
+export const PAYMENT_LIFECYCLE = 'payment-record';
+
+/** `suspend` is a hold, decided later. */
+export type SignupDecision = 'approve' | 'reject' | 'suspend';
+
+export interface SignupDecisionInput {
+  readonly decision: SignupDecision;
+  readonly reason: string;
+  /** Approval may choose the plan. */
+  readonly plan?: string;
+}
+
+/** A bank transfer finance matched on the statement. */
+export interface ManualPaymentInput {
+  readonly amount: number;
+  /** ISO 4217, e.g. INR. */
+  readonly currency?: string;
+  /** The transfer reference on the bank statement. */
+  readonly reference: string;
+  readonly note: string;
+}
+
+export interface ManualPaymentAnswer {
+  readonly confirmed: boolean;
+  /** The estate and its subscription became ACTIVE with this payment. */
+  readonly activated: boolean;
+  readonly account: Account;
+}
+
+/** A page of a list and the cursor of the next (`after=`), null on the last. */
+export interface Page<T, C> {
+  readonly items: readonly T[];
+  readonly next: C | null;
+}
+
+const base = (workspaceId: string) => `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/accounts`;
+const account = (workspaceId: string, accountId: string) =>
+  `${base(workspaceId)}/${encodeURIComponent(accountId)}`;
+
+function query(params: Readonly<Record<string, string | number | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const customersApi = {
+  accounts: (w: string, filter: AccountFilter) =>
+    request<Page<Account, string>>('GET', `${base(w)}${query({ ...filter })}`),
+  createAccount: (w: string, input: AccountInput, csrfToken: string) =>
+    request<Account>('POST', base(w), { body: input, csrfToken }),
+  account: (w: string, accountId: string) => request<Account>('GET', account(w, accountId)),
+  access: (w: string, accountId: string) => request<AccountAccess>('GET', `${account(w, accountId)}/access`),
+  timeline: (w: string, accountId: string, after: number | undefined, limit: number) =>
+    request<Page<TimelineEntry, number>>(
+      'GET',
+      `${account(w, accountId)}/timeline${query({ after, limit })}`,
+    ),
+  contacts: (w: string, accountId: string, after: string | undefined, limit: number) =>
+    request<Page<Contact, string>>('GET', `${account(w, accountId)}/contacts${query({ after, limit })}`),
+  addContact: (w: string, accountId: string, input: ContactInput, csrfToken: string) =>
+    request<Contact>('POST', `${account(w, accountId)}/contacts`, { body: input, csrfToken }),
+  setContactStatus: (w: string, accountId: string, contactId: string, status: ContactStatus, csrf: string) =>
+    request<Contact>('PATCH', `${account(w, accountId)}/contacts/${encodeURIComponent(contactId)}`, {
+      body: { status },
+      csrfToken: csrf,
+    }),
+  /** A decision the pack does not allow from where the signup is answers 409 and changes nothing. */
+  decideSignup: (w: string, accountId: string, input: SignupDecisionInput, csrfToken: string) =>
+    request<Account>('POST', `${account(w, accountId)}/signup/decision`, { body: input, csrfToken }),
+  /** Before approval, or a second time, answers 409 and changes nothing. */
+  recordManualPayment: (w: string, accountId: string, input: ManualPaymentInput, csrfToken: string) =>
+    request<ManualPaymentAnswer>('POST', `${account(w, accountId)}/payments/manual`, {
+      body: input,
+      csrfToken,
+    }),
+};
