@@ -201,6 +201,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/access',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/timeline',
+        '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/journeys',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/contacts',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/contacts/{contactId}',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/facts',

@@ -21,6 +21,7 @@ import {
   updateAccount,
 } from '../../modules/customers/accounts.js';
 import { importContacts } from '../../modules/customers/contact-import.js';
+import { accountJourneys } from '../../modules/customers/journeys.js';
 import { createContact, listContacts, updateContact } from '../../modules/customers/contacts.js';
 import { FACT_NAME, recordFacts, type FactOutcome } from '../../modules/customers/facts.js';
 import { decideSignup, recordManualPayment, submitSignup } from '../../modules/customers/signups.js';
@@ -280,6 +281,47 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
           limit,
         }),
       );
+    },
+  );
+
+  const Step = z.object({
+    id: z.string(),
+    label: z.string(),
+    at: z.string().nullable(),
+    waitsFor: z.string().nullable(),
+    when: z.string().nullable().describe('The condition that decides whether its actions run, in words.'),
+    done: z.boolean(),
+  });
+  r.get(
+    `${base}/:accountId/journeys`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'The journeys run on the account and its registered contacts: steps done, what is next and why',
+        params: A,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                subject: z.string(),
+                contact: z.string().nullable(),
+                journey: z.string(),
+                label: z.string(),
+                startedAt: z.string(),
+                status: z.enum(['running', 'exited', 'finished']),
+                steps: z.array(Step),
+                next: Step.nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+      config: { access: 'records.read' },
+    },
+    async (request) => {
+      const { workspaceId, accountId } = request.params;
+      return { items: await inWs(workspaceId, (tx) => accountJourneys(tx, engine, workspaceId, accountId)) };
     },
   );
 
