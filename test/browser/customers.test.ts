@@ -4,7 +4,8 @@
  * E.164 is refused with the server's words beside the phone field, and what was typed stays; fixed and
  * registered, the contact is listed, suspended and reinstated. Then billing's `trial.started` for the
  * account (sent through the API with the page's session) turns its state to trialing and shows on the
- * timeline, and usage facts pushed through the API show on the Facts card. Every page is checked for
+ * timeline, the pack's trial-reminders journey shows on the Journeys card with its Day 7 email next, due 7
+ * days after the start, and usage facts pushed through the API show on the Facts card. Every page is checked for
  * script errors and for the accessibility basics (one h1, no skipped heading level, every control and
  * button named, no duplicate ids).
  */
@@ -18,6 +19,7 @@ const ACCOUNT = 'shop_77';
 const NAME = 'Asha Stores';
 const CONTACT = 'Asha Rao';
 const PHONE = '+919876500077';
+const DAY_MS = 86_400_000;
 
 describeInBrowser('web customers area', () => {
   let web: BrowserApp | undefined;
@@ -97,6 +99,10 @@ describeInBrowser('web customers area', () => {
       .getByRole('region', { name: 'Facts' })
       .getByText('No usage facts yet', { exact: false })
       .waitFor();
+    await page
+      .getByRole('region', { name: 'Journeys' })
+      .getByText('No journey has run for this account yet.')
+      .waitFor();
     expect(await audit(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
@@ -158,6 +164,29 @@ describeInBrowser('web customers area', () => {
     await page.locator('header.account-header').getByText('trialing', { exact: true }).waitFor();
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline.getByRole('listitem').filter({ hasText: 'trial.started' }).first().waitFor();
+
+    // The pack's trial reminders (packs/pos-saas/journeys.yaml): Day 7 Email next, 7 days after the start.
+    const trial = page
+      .getByRole('region', { name: 'Journeys' })
+      .getByRole('article', { name: 'Trial Reminders · Account' });
+    await trial.waitFor();
+    await trial.getByText('running', { exact: true }).waitFor();
+    const startedAt = await trial.locator('.journey-started time').getAttribute('datetime');
+    const next = trial.locator('.journey-next');
+    expect(await next.textContent()).toMatch(/^Next: Day 7 Email — due in 7 days · /);
+    expect(await next.locator('time').getAttribute('datetime')).toBe(
+      new Date(Date.parse(startedAt!) + 7 * DAY_MS).toISOString(),
+    );
+    const steps = trial.getByRole('list', { name: 'Steps of Trial Reminders' }).getByRole('listitem');
+    expect(await steps.locator('.journey-step-label').allTextContents()).toEqual([
+      'Day 7 Email',
+      'Day 12 Email',
+      'Day 13 Email',
+    ]);
+    expect(await steps.locator('.visually-hidden').allTextContents()).toEqual(Array(3).fill('pending: '));
+    expect(await steps.nth(2).locator('time').getAttribute('datetime')).toBe(
+      new Date(Date.parse(startedAt!) + 13 * DAY_MS).toISOString(),
+    );
 
     const at = '2026-01-10T10:00:00Z';
     const facts = { facts: { customers_added: 6, transactions: 12 }, at, key: 'sync-77' };

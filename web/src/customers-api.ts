@@ -1,6 +1,7 @@
 /**
  * The customers area's calls (src/api/routes/customers.ts, docs/customers.md): accounts a page at a time,
- * one account with its access answer, contacts and timeline, and a signup's review and manual payment.
+ * one account with its access answer, contacts, timeline and journeys, and a signup's review and manual
+ * payment.
  * Reading needs `records.read`; changing, `accounts.write`; recording a payment, `payments.confirm`.
  */
 import { request } from './api';
@@ -94,6 +95,35 @@ export interface TimelineEntry {
   readonly at: string;
 }
 
+export type JourneyStatus = 'running' | 'exited' | 'finished';
+
+export interface JourneyStep {
+  readonly id: string;
+  readonly label: string;
+  /** When a timed step is due (or ran), ISO 8601; null for a step that waits for an event. */
+  readonly at: string | null;
+  /** The event the step waits for (`survey.answered nps-day-30`), or null. */
+  readonly waitsFor: string | null;
+  /** The condition that decides whether its actions run, in words; null when they always run. */
+  readonly when: string | null;
+  readonly done: boolean;
+}
+
+/** A journey the pack ran on the account or one of its registered contacts. */
+export interface Journey {
+  /** `account:<id>` or `user:<contact id>`. */
+  readonly subject: string;
+  /** The contact's name; null for the account itself. */
+  readonly contact: string | null;
+  readonly journey: string;
+  readonly label: string;
+  readonly startedAt: string;
+  readonly status: JourneyStatus;
+  readonly steps: readonly JourneyStep[];
+  /** The first step not done yet (timed steps first, in time order); null when none is left. */
+  readonly next: JourneyStep | null;
+}
+
 /** Smart Estate's signup review (docs/customers.md, "Signup, approval, payment, activation"). */
 export const SIGNUP_LIFECYCLE = 'estate-signup';
 export const PAYMENT_LIFECYCLE = 'payment-record';
@@ -155,6 +185,8 @@ export const customersApi = {
       'GET',
       `${account(w, accountId)}/timeline${query({ after, limit })}`,
     ),
+  journeys: (w: string, accountId: string) =>
+    request<{ readonly items: readonly Journey[] }>('GET', `${account(w, accountId)}/journeys`),
   contacts: (w: string, accountId: string, after: string | undefined, limit: number) =>
     request<Page<Contact, string>>('GET', `${account(w, accountId)}/contacts${query({ after, limit })}`),
   addContact: (w: string, accountId: string, input: ContactInput, csrfToken: string) =>

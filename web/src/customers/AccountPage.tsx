@@ -1,7 +1,7 @@
 /**
  * `/customers/<accountId>`: one account — who it is, what the SaaS may let it do now, its usage facts,
- * where its lifecycles are, its custom fields, its contacts and everything that happened to it; for a
- * signup the pack reviews, its review and manual payment first (SignupCard).
+ * where its lifecycles are, its custom fields, its contacts, the journeys running on it and everything that
+ * happened to it; for a signup the pack reviews, its review and manual payment first (SignupCard).
  */
 import { useCallback } from 'react';
 import type { Workspace } from '../api';
@@ -13,6 +13,7 @@ import { usePageHeading } from '../support/page-heading';
 import { AccessCard, CustomFieldsCard, FactsCard, LifecyclesCard } from './AccountCards';
 import { StateBadge } from './badges';
 import { ContactsCard } from './ContactsCard';
+import { JourneysCard } from './JourneysCard';
 import { useCursorPages } from './paging';
 import { reviewsSignup, SignupCard } from './SignupCard';
 import { TimelineCard } from './TimelineCard';
@@ -38,21 +39,27 @@ export function AccountPage({ workspace, access, accountId }: Props) {
   const timeline = useCursorPages(`${key}/timeline`, (after: number | undefined) =>
     customersApi.timeline(w, accountId, after, TIMELINE_PAGE),
   );
+  const journeys = useLoad(`${key}/journeys`, () => customersApi.journeys(w, accountId));
   const { reload: reloadAccount } = account;
   const { reload: reloadAnswer } = answer;
   const { reload: reloadContacts } = contacts.list;
   const { reload: reloadTimeline } = timeline.list;
+  const { reload: reloadJourneys } = journeys;
+  // A contact registered starts the pack's journeys on them; whatever lands on the timeline may move one.
   const contactsChanged = useCallback(() => {
     reloadAccount();
     reloadContacts();
     reloadTimeline();
-  }, [reloadAccount, reloadContacts, reloadTimeline]);
-  // A signup decided or a payment recorded moves lifecycles: the state, the access answer, the timeline.
+    reloadJourneys();
+  }, [reloadAccount, reloadContacts, reloadTimeline, reloadJourneys]);
+  // A signup decided or a payment recorded moves lifecycles: the state, the access answer, the timeline
+  // and the journeys (a step done, a journey exited or started).
   const lifecyclesChanged = useCallback(() => {
     reloadAccount();
     reloadAnswer();
     reloadTimeline();
-  }, [reloadAccount, reloadAnswer, reloadTimeline]);
+    reloadJourneys();
+  }, [reloadAccount, reloadAnswer, reloadTimeline, reloadJourneys]);
 
   const a = account.data;
   return (
@@ -88,6 +95,7 @@ export function AccountPage({ workspace, access, accountId }: Props) {
             canWrite={access.permissions.has('accounts.write')}
             onChanged={contactsChanged}
           />
+          <JourneysCard journeys={journeys} />
           <TimelineCard timeline={timeline} contacts={contacts.list.data?.items ?? []} />
         </>
       )}

@@ -13,6 +13,7 @@ import { ReviewPage } from './ReviewPage';
 import { CUSTOMERS_PATH, REVIEW_PATH } from './words';
 import '../support/support.css';
 import './customers.css';
+import './journeys.css';
 
 export function customersPage(path: string, workspace: Workspace | null, access: WorkspaceAccess): ReactNode {
   if (!workspace || access.kind !== 'ready') return null;
