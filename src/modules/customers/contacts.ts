@@ -227,14 +227,17 @@ export async function listContacts(
   };
 }
 
-/** The ids of the account's registered contacts: their `user:` subjects see the account's facts too. */
-export async function registeredContactIds(
-  tx: Tx,
+/**
+ * The account's registered contacts (sign-ups), whose `user:` subjects see the account's facts and belong
+ * on its timeline and journeys.
+ */
+export async function registeredContacts(
+  q: Queryable,
   workspaceId: string,
   accountId: string,
-): Promise<string[]> {
-  const rows = await tx
-    .select({ id: accountContacts.id })
+): Promise<{ id: string; name: string }[]> {
+  return q
+    .select({ id: accountContacts.id, name: accountContacts.name })
     .from(accountContacts)
     .where(
       and(
@@ -243,5 +246,4 @@ export async function registeredContactIds(
         sql`${accountContacts.registeredAt} is not null`,
       ),
     );
-  return rows.map((r) => r.id);
 }

@@ -19,7 +19,7 @@ import { NoActivePackError } from '../../engine/engine.js';
 import type { Tx } from '../../store/database.js';
 import { accounts, factReceipts, type FactValue } from '../../store/schema-customers.js';
 import { accountSubject, ensureAccount, lockAccount } from './accounts.js';
-import { registeredContactIds } from './contacts.js';
+import { registeredContacts } from './contacts.js';
 
 /** Fact names as conditions read them (`facts.customers_added`). */
 export const FACT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -100,7 +100,7 @@ async function tellEngine(
 ): Promise<void> {
   const subjects = [
     accountSubject(accountId),
-    ...(await registeredContactIds(tx, workspaceId, accountId)).map((id) => `user:${id}`),
+    ...(await registeredContacts(tx, workspaceId, accountId)).map((c) => `user:${c.id}`),
   ];
   try {
     for (const subject of subjects) {

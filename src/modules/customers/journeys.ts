@@ -4,7 +4,6 @@
  * the next timed step with its due instant and the condition that decides whether its actions run, or the
  * event a step waits for (a survey answer). Read from the engine's subject state; nothing is stored here.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { SubjectState } from '../../core/decide/types.js';
 import type { Engine } from '../../engine/engine.js';
@@ -12,8 +11,8 @@ import { loadSubject } from '../../engine/subjects.js';
 import type { Condition } from '../../packs/schema/common.js';
 import { describeCondition } from '../../packs/render/words.js';
 import type { Tx } from '../../store/database.js';
-import { accountContacts } from '../../store/schema-customers.js';
 import { accountSubject, getAccount } from './accounts.js';
+import { registeredContacts } from './contacts.js';
 
 export interface JourneyStepView {
   readonly id: string;
@@ -77,16 +76,7 @@ export async function accountJourneys(
   accountId: string,
 ): Promise<JourneyView[]> {
   await getAccount(tx, workspaceId, accountId);
-  const contacts = await tx
-    .select({ id: accountContacts.id, name: accountContacts.name })
-    .from(accountContacts)
-    .where(
-      and(
-        eq(accountContacts.workspaceId, workspaceId),
-        eq(accountContacts.accountId, accountId),
-        isNotNull(accountContacts.registeredAt),
-      ),
-    );
+  const contacts = await registeredContacts(tx, workspaceId, accountId);
   const out: JourneyView[] = [];
   for (const [key, contact] of [
     [accountSubject(accountId), null] as const,

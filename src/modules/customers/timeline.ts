@@ -3,11 +3,11 @@
  * lifecycle and journey events (`account:<id>`), each registered contact's (`user:<id>`: journey steps,
  * survey answers; imported contacts that never signed up have none), and its tickets' (`ticket:<n>`: messages, notices of incidents linked to them).
  */
-import { and, asc, eq, gt, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../store/database.js';
 import { timelineEvents, tickets } from '../../store/schema.js';
-import { accountContacts } from '../../store/schema-customers.js';
 import { accountSubject, getAccount } from './accounts.js';
+import { registeredContacts } from './contacts.js';
 
 export interface AccountTimelineEntry {
   readonly id: number;
@@ -25,16 +25,7 @@ export async function accountTimeline(
   options: { readonly afterId?: number; readonly limit: number },
 ): Promise<{ items: AccountTimelineEntry[]; next: number | null }> {
   await getAccount(q, workspaceId, accountId);
-  const contacts = await q
-    .select({ id: accountContacts.id })
-    .from(accountContacts)
-    .where(
-      and(
-        eq(accountContacts.workspaceId, workspaceId),
-        eq(accountContacts.accountId, accountId),
-        isNotNull(accountContacts.registeredAt),
-      ),
-    );
+  const contacts = await registeredContacts(q, workspaceId, accountId);
   const ticketRows = await q
     .select({ number: tickets.number })
     .from(tickets)
