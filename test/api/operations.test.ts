@@ -209,6 +209,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/signup/decision',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/payments/manual',
         '/api/v1/workspaces/{workspaceId}/signups',
+        '/api/v1/workspaces/{workspaceId}/customer-metrics',
         '/api/v1/workspaces/{workspaceId}/facts',
         '/api/v1/workspaces/{workspaceId}/payment-webhooks',
         '/api/v1/workspaces/{workspaceId}/payment-webhooks/{webhookId}',

@@ -11,6 +11,7 @@ import { Worker } from '../../src/engine/worker.js';
 import { createAccount } from '../../src/modules/customers/accounts.js';
 import { createContact } from '../../src/modules/customers/contacts.js';
 import { accountJourneys } from '../../src/modules/customers/journeys.js';
+import { customerMetrics } from '../../src/modules/customers/metrics.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
 import { loadPack } from '../../src/packs/load.js';
 import type { Database } from '../../src/store/database.js';
@@ -86,6 +87,32 @@ for (const engine of ENGINES) {
       const [after] = await journeys();
       expect(after!.steps.find((s) => s.id === 'day-1-check')?.done).toBe(true);
       expect(after!.next?.id).toBe('day-3-call');
+    });
+
+    it('scores NPS as % promoters minus % detractors of the period, beside the target', async () => {
+      const scores = [10, 9, 8, 3];
+      for (const [i, score] of scores.entries()) {
+        const subject = `user:nps${i}`;
+        await eng.handle(ws, {
+          type: 'user.registered',
+          subject,
+          data: { account: 'shop_1' },
+          actor: 'test',
+        });
+        await eng.handle(ws, {
+          type: 'survey.answered',
+          subject,
+          data: { survey: 'nps-day-30', score },
+          actor: 'test',
+        });
+      }
+      const period = {
+        from: new Date(Date.parse(START) - HOUR),
+        to: new Date(Date.parse(START) + 48 * HOUR),
+      };
+      const target = { op: '>=', value: 40 };
+      const m = await database.inWorkspace(ws, (tx) => customerMetrics(tx, ws, period, target));
+      expect(m.nps).toEqual({ answers: 4, promoters: 2, passives: 1, detractors: 1, score: 25, target });
     });
   });
 }

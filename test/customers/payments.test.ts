@@ -167,6 +167,26 @@ for (const engine of ENGINES) {
       expect(fromStripe).toEqual(['payment.failed', 'payment.succeeded']);
     });
 
+    it('counts the period in the customer metrics: trials converted, payments, revenue', async () => {
+      const m = await call('GET', '/customer-metrics');
+      expect(m.statusCode, m.body).toBe(200);
+      const metrics = m.json<{
+        trials: { started: number; converted: number; rate: number | null };
+        payments: { failed: number; succeeded: number; failureRate: number | null };
+        revenue: { currency: string | null; amount: number }[];
+        byState: { state: string; count: number }[];
+        nps: { target: unknown };
+      }>();
+      // shop_9: trial, upgraded; one failure applied, one payment (the twin and the late failure were not).
+      expect(metrics.trials).toMatchObject({ started: 1, converted: 1, rate: 100 });
+      expect(metrics.payments).toEqual({ failed: 1, succeeded: 1, failureRate: 50 });
+      expect(metrics.revenue).toEqual([{ currency: 'INR', amount: 499 }]);
+      expect(metrics.byState).toContainEqual({ state: 'active', count: 1 });
+      expect(metrics.nps.target).toBeNull();
+      const empty = await call('GET', '/customer-metrics?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z');
+      expect(empty.statusCode).toBe(400);
+    });
+
     it('takes the generic shape signed with Standard Webhooks, and names a bad field', async () => {
       const made = await call('POST', '/payment-webhooks', { kind: 'generic', name: 'Billing' });
       const { webhook, secret } = made.json<{ webhook: { id: string; url: string }; secret: string }>();

@@ -22,6 +22,7 @@ import {
 } from '../../modules/customers/accounts.js';
 import { importContacts } from '../../modules/customers/contact-import.js';
 import { accountJourneys } from '../../modules/customers/journeys.js';
+import { customerMetrics } from '../../modules/customers/metrics.js';
 import { createContact, listContacts, updateContact } from '../../modules/customers/contacts.js';
 import { FACT_NAME, recordFacts, type FactOutcome } from '../../modules/customers/facts.js';
 import { decideSignup, recordManualPayment, submitSignup } from '../../modules/customers/signups.js';
@@ -322,6 +323,71 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const { workspaceId, accountId } = request.params;
       return { items: await inWs(workspaceId, (tx) => accountJourneys(tx, engine, workspaceId, accountId)) };
+    },
+  );
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/customer-metrics',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Customer metrics of a period: by state and plan, trial conversion, churn, payments, revenue, NPS',
+        description:
+          "Definitions in docs/customers.md. The period defaults to the last 30 days; NPS carries the pack's target when it has one (kpi `nps-score`).",
+        params: W,
+        querystring: z.strictObject({
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            byState: z.array(z.object({ state: z.string(), count: z.number() })),
+            byPlan: z.array(z.object({ plan: z.string().nullable(), count: z.number() })),
+            trials: z.object({ started: z.number(), converted: z.number(), rate: z.number().nullable() }),
+            churn: z.object({ cancelled: z.number(), base: z.number(), rate: z.number().nullable() }),
+            payments: z.object({
+              failed: z.number(),
+              succeeded: z.number(),
+              failureRate: z.number().nullable(),
+            }),
+            revenue: z.array(z.object({ currency: z.string().nullable(), amount: z.number() })),
+            nps: z.object({
+              answers: z.number(),
+              promoters: z.number(),
+              passives: z.number(),
+              detractors: z.number(),
+              score: z.number().nullable(),
+              target: z.object({ op: z.string(), value: z.number() }).nullable(),
+            }),
+          }),
+        },
+      },
+      config: { access: 'records.read' },
+    },
+    async (request) => {
+      const { workspaceId } = request.params;
+      const to = request.query.to ? new Date(request.query.to) : deps.now();
+      const from = request.query.from
+        ? new Date(request.query.from)
+        : new Date(to.getTime() - 30 * 86_400_000);
+      if (from >= to)
+        throw new OpsError('OPS_VALIDATION', 'The period is empty.', [
+          { pointer: '/querystring/from', message: '`from` must be before `to`.' },
+        ]);
+      return inWs(workspaceId, async (tx) => {
+        const kpi = await engine
+          .activePolicyIn(tx, workspaceId)
+          .then(({ ep }) => ep.policy.pack.kpis?.find((k) => k.id === 'nps-score'))
+          .catch((err: unknown) => {
+            if (err instanceof NoActivePackError) return undefined;
+            throw err;
+          });
+        const target = kpi ? { op: kpi.target.op, value: kpi.target.value } : null;
+        return customerMetrics(tx, workspaceId, { from, to }, target);
+      });
     },
   );
 
