@@ -1,0 +1,175 @@
+/**
+ * An account's contacts over HTTP (issue 9): list, add (a sign-up with `register`), change, suspend and
+ * reinstate, and the CSV import (a plugin of its own reads the file as bytes).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { Engine } from '../../engine/engine.js';
+import { OpsError } from '../../errors/catalog.js';
+import { importContacts } from '../../modules/customers/contact-import.js';
+import { createContact, listContacts, updateContact } from '../../modules/customers/contacts.js';
+import type { AppDeps } from '../deps.js';
+import { accessOf } from '../session.js';
+import { A, C, Contact, ContactFields, Limit, retrying, TAGS, Text } from './customer-schemas.js';
+
+export function contactRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  void app.register(async (scope) => importRoute(scope, deps, engine, base));
+  r.get(
+    `${base}/:accountId/contacts`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The account's contacts, a page at a time",
+        params: A,
+        querystring: z.strictObject({
+          status: z.enum(['active', 'suspended']).optional(),
+          role: Text(60).optional(),
+          phone: Text(40).optional().describe('E.164'),
+          after: Text(64).optional(),
+          limit: Limit,
+        }),
+        response: { 200: z.object({ items: z.array(Contact), next: z.string().nullable() }) },
+      },
+      config: { access: 'records.read' },
+    },
+    async (request) => {
+      const { workspaceId, accountId } = request.params;
+      return deps.database.inWorkspace(workspaceId, (tx) =>
+        listContacts(tx, workspaceId, accountId, request.query),
+      );
+    },
+  );
+
+  r.post(
+    `${base}/:accountId/contacts`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add a contact to an account',
+        description:
+          "`register: true` records a sign-up: the engine is told `user.registered` for `user:<contact id>`, which starts the pack's journeys (onboarding).",
+        params: A,
+        body: z.strictObject({ ...ContactFields, register: z.boolean().default(false) }),
+        response: { 201: Contact },
+      },
+      config: { access: 'accounts.write' },
+    },
+    async (request, reply) => {
+      const { workspaceId, accountId } = request.params;
+      const actor = accessOf(request).actor;
+      const created = await retrying(() =>
+        deps.database.inWorkspace(workspaceId, (tx) =>
+          createContact(tx, engine, workspaceId, accountId, request.body, actor, deps.now()),
+        ),
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  r.patch(
+    `${base}/:accountId/contacts/:contactId`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Change a contact, or suspend and reinstate one',
+        params: C,
+        body: z.strictObject({
+          ...ContactFields,
+          name: ContactFields.name.optional(),
+          status: z.enum(['active', 'suspended']).optional(),
+        }),
+        response: { 200: Contact },
+      },
+      config: { access: 'accounts.write' },
+    },
+    async (request) => {
+      const { workspaceId, accountId, contactId } = request.params;
+      return deps.database.inWorkspace(workspaceId, (tx) =>
+        updateContact(tx, workspaceId, accountId, contactId, request.body, deps.now()),
+      );
+    },
+  );
+}
+
+/** Up to 100,000 rows of ~100 bytes, with room for long names. */
+const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+
+function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
+  // The file is read as bytes: the planner decodes it (UTF-8, UTF-16 with a BOM) and names bad lines.
+  app.addContentTypeParser(
+    ['text/csv', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
+    (_request, body, done) => done(null, { csv: body as Buffer }),
+  );
+  const Problem = z.object({
+    line: z.number(),
+    column: z.string().optional(),
+    value: z.string().optional(),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string(),
+  });
+  app.withTypeProvider<ZodTypeProvider>().post(
+    `${base}/:accountId/contacts/import`,
+    {
+      bodyLimit: IMPORT_MAX_BYTES,
+      schema: {
+        tags: TAGS,
+        summary: 'Import contacts from CSV (dry run first), all or nothing',
+        description:
+          'The body is the file (Content-Type: text/csv), header `name,phone,unit,estate[,email,role,locale]`. Each row must be for this account (its id or name in `estate`); phones are checked and stored in E.164, duplicates in the file and phones of other accounts are reported by line; a phone already in this account updates that contact (a blank cell changes nothing). With any problem nothing is written. `suspendAbsent` suspends (never deletes) active contacts missing from the file.',
+        params: A,
+        querystring: z.strictObject({
+          country: z
+            .string()
+            .regex(/^[A-Z]{2}$/, 'An ISO 3166 country code, e.g. IN.')
+            .describe('The country of numbers written without + and a country code.'),
+          role: Text(60).default('resident').describe('The role of rows that name none.'),
+          suspendAbsent: z.enum(['true', 'false']).default('false'),
+          dryRun: z.enum(['true', 'false']).default('true').describe('true (default): report only.'),
+        }),
+        response: {
+          200: z.object({
+            dryRun: z.boolean(),
+            imported: z.boolean(),
+            rows: z.number(),
+            created: z.number(),
+            updated: z.number(),
+            unchanged: z.number(),
+            suspended: z.number(),
+            fatal: Problem.nullable(),
+            problems: z.array(Problem),
+          }),
+        },
+      },
+      config: { access: 'accounts.write' },
+    },
+    async (request) => {
+      const body = request.body as { csv?: Buffer } | undefined;
+      if (!body?.csv)
+        throw new OpsError(
+          'OPS_UNSUPPORTED_MEDIA_TYPE',
+          'Send the CSV file as the body, with Content-Type: text/csv.',
+        );
+      const { workspaceId, accountId } = request.params;
+      const q = request.query;
+      return importContacts(
+        deps.database,
+        engine,
+        workspaceId,
+        accountId,
+        {
+          bytes: new Uint8Array(body.csv),
+          country: q.country as CountryCode,
+          role: q.role,
+          suspendAbsent: q.suspendAbsent === 'true',
+          dryRun: q.dryRun === 'true',
+        },
+        deps.now(),
+      );
+    },
+  );
+}

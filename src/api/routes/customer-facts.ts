@@ -1,0 +1,90 @@
+/**
+ * Usage facts over HTTP (issue 9): one account's batch, or up to 1,000 batches of many accounts in one
+ * transaction; idempotent by key; for `accounts.write` or an ingest token.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Engine } from '../../engine/engine.js';
+import { recordFacts, type FactOutcome } from '../../modules/customers/facts.js';
+import type { AppDeps } from '../deps.js';
+import { accessOf } from '../session.js';
+import { A, AccountId, FactBatch, Outcome, retrying, TAGS, W } from './customer-schemas.js';
+
+export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const apply = (
+    workspaceId: string,
+    actor: string,
+    batches: readonly (z.infer<typeof FactBatch> & { account: string })[],
+  ) =>
+    retrying(() =>
+      deps.database.inWorkspace(workspaceId, async (tx) => {
+        const out: FactOutcome[] = [];
+        const nowMs = deps.now().getTime();
+        for (const b of batches)
+          out.push(
+            await recordFacts(
+              tx,
+              engine,
+              workspaceId,
+              {
+                account: b.account,
+                facts: b.facts,
+                ...(b.at !== undefined ? { atMs: Date.parse(b.at) } : {}),
+                ...(b.key !== undefined ? { key: b.key } : {}),
+              },
+              actor,
+              nowMs,
+            ),
+          );
+        return out;
+      }),
+    );
+
+  r.post(
+    `${base}/:accountId/facts`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Record an account's usage facts",
+        description:
+          'Values observed at `at` (default now); an older value never replaces a newer one. With a `key`, a replay changes nothing and answers `duplicate: true`. Changed values reach the engine (`fact.set`) for the account and its registered contacts.',
+        params: A,
+        body: FactBatch,
+        response: { 200: Outcome },
+      },
+      config: { access: ['accounts.write', 'ingest'] },
+    },
+    async (request) => {
+      const { workspaceId, accountId } = request.params;
+      const [outcome] = await apply(workspaceId, accessOf(request).actor, [
+        { ...request.body, account: accountId },
+      ]);
+      return outcome!;
+    },
+  );
+
+  r.post(
+    '/api/v1/workspaces/:workspaceId/facts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Record usage facts of many accounts in one call (up to 1,000 batches)',
+        description: 'All batches are applied in one transaction, in order: all or none.',
+        params: W,
+        body: z.strictObject({
+          items: z
+            .array(FactBatch.extend({ account: AccountId }))
+            .min(1)
+            .max(1000),
+        }),
+        response: { 200: z.object({ items: z.array(Outcome) }) },
+      },
+      config: { access: ['accounts.write', 'ingest'] },
+    },
+    async (request) => ({
+      items: await apply(request.params.workspaceId, accessOf(request).actor, request.body.items),
+    }),
+  );
+}
