@@ -16,7 +16,7 @@ import { deriveDue, readClock } from '../core/clocks.js';
 import { compilePack } from '../packs/compile.js';
 import type { Pack } from '../packs/schema/pack.js';
 import type { Database, Tx } from '../store/database.js';
-import { rowsOf } from '../store/database.js';
+import { pgCode, rowsOf } from '../store/database.js';
 import { packVersions } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { readEffects, recordEffects, type EffectInput } from './effects.js';
@@ -223,7 +223,10 @@ export class Engine {
           return handled!;
         });
       } catch (err) {
-        if (!(err instanceof SubjectConflictError) || attempt >= 3) throw err;
+        // Lost a race: another writer created the subject, or PostgreSQL broke a deadlock (an account's
+        // use case locks its row before the subject, this mirrors the row after) by aborting this one.
+        const lost = err instanceof SubjectConflictError || pgCode(err) === '40P01';
+        if (!lost || attempt >= 3) throw err;
       }
     }
   }

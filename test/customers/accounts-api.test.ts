@@ -138,6 +138,13 @@ for (const engine of ENGINES) {
       expect(account.facts).toEqual({ customers_added: 6, transactions: 12, app_opens: 4 });
       expect(account.factsAt.customers_added).toBe('2026-01-10T10:00:00.000Z');
       expect((await call('GET', '/accounts/shop_new')).json()).toMatchObject({ name: 'shop_new' });
+      // An observation dated in the future is refused: it would make every later real value stale.
+      const ahead = await asIngest('/accounts/shop_42/facts', {
+        facts: { app_opens: 9 },
+        at: '2999-01-01T00:00:00Z',
+      });
+      expect(ahead.statusCode).toBe(400);
+      expect(JSON.stringify(ahead.json<{ errors: unknown }>().errors)).toContain('/body/at');
       // An ingest token reads no records and changes no accounts.
       const read = await t.app.inject({
         method: 'GET',
@@ -166,6 +173,12 @@ for (const engine of ENGINES) {
       }>();
       const types = timeline.items.map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(['user.registered', 'fact.set', 'trial.started']));
+    });
+
+    it("exports the contact with a person's data", async () => {
+      const exported = await call('GET', `/personal-data?phone=${encodeURIComponent('+919876543210')}`);
+      expect(exported.statusCode, exported.body).toBe(200);
+      expect(exported.json<{ contacts: { name: string }[] }>().contacts.map((c) => c.name)).toEqual(['Ravi']);
     });
 
     it('deletes the contact on a personal-data erasure', async () => {

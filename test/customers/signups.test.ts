@@ -5,6 +5,7 @@
  * subscription ACTIVE in one transaction, and the hand-off to customer success is decided then (004#77).
  * A rejected signup cannot be approved afterwards.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
@@ -119,6 +120,69 @@ for (const engine of ENGINES) {
       ).toBe(true);
       // Confirming twice is refused: the payment record is confirmed once.
       expect((await payment('PG-10001')).statusCode).toBe(409);
+    });
+
+    it('refuses a decision on an account that never signed up, and every way around finance', async () => {
+      expect((await call('POST', '/accounts', { id: 'PG-NOSIGNUP', name: 'No signup' })).statusCode).toBe(
+        201,
+      );
+      const decision = await call('POST', '/accounts/PG-NOSIGNUP/signup/decision', {
+        decision: 'approve',
+        reason: 'x',
+      });
+      expect(decision.statusCode).toBe(409);
+      expect(decision.json<{ detail: string }>().detail).toContain('No signup was submitted');
+      expect((await signup('PG-10003')).statusCode).toBe(201);
+      await call('POST', '/accounts/PG-10003/signup/decision', { decision: 'approve', reason: 'ok' });
+      // The approval, the confirmation and the facts finance's check reads are not anyone's to send.
+      for (const event of [
+        { type: 'payment.approved', account: 'PG-10003' },
+        { type: 'payment.confirmed', account: 'PG-10003', method: 'manual' },
+        { type: 'fact.set', subject: 'account:PG-10003', name: 'finance_confirmed', value: true },
+      ])
+        expect((await call('POST', '/events', event)).statusCode).toBe(403);
+      const facts = await call('POST', '/accounts/PG-10003/facts', { facts: { finance_confirmed: true } });
+      expect(facts.statusCode).toBe(400);
+      expect((await account('PG-10003')).lifecycles.estate).toBe('pending');
+    });
+
+    it("activates an approved estate on the provider's verified hosted checkout (004#27)", async () => {
+      const secret = 'whsec_estate_checkout_51c0';
+      const hook = await call('POST', '/payment-webhooks', { kind: 'stripe', name: 'Stripe', secret });
+      const hookId = hook.json<{ webhook: { id: string } }>().webhook.id;
+      const nowS = Math.floor(Date.now() / 1000);
+      const body = JSON.stringify({
+        id: 'evt_checkout_1',
+        object: 'event',
+        api_version: '2024-06-20',
+        created: nowS - 5,
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: 'cs_test_a1b2',
+            object: 'checkout.session',
+            payment_status: 'paid',
+            amount_total: 2500000,
+            currency: 'inr',
+            customer: 'cus_estate3',
+            metadata: { opsbook_account: 'PG-10003' },
+          },
+        },
+      });
+      const v1 = createHmac('sha256', secret).update(`${nowS}.${body}`).digest('hex');
+      const delivered = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/hooks/payments/${ws}/${hookId}`,
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${nowS},v1=${v1}` },
+        payload: body,
+      });
+      expect(delivered.statusCode, delivered.body).toBe(200);
+      expect(delivered.json()).toMatchObject({ outcome: 'applied', type: 'payment.confirmed' });
+      expect((await account('PG-10003')).lifecycles).toMatchObject({
+        'payment-record': 'confirmed',
+        estate: 'active',
+        subscription: 'active',
+      });
     });
 
     it('never approves a rejected signup (004#11)', async () => {

@@ -515,6 +515,9 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
             subjects: z.array(z.record(z.string(), z.unknown())),
             timeline: z.array(z.record(z.string(), z.unknown())),
             messages: z.array(z.record(z.string(), z.unknown())),
+            contacts: z
+              .array(z.record(z.string(), z.unknown()))
+              .describe('Contacts of customer accounts with that phone or email.'),
           }),
         },
       },

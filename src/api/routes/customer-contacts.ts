@@ -94,6 +94,20 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps, engine: Engin
   );
 }
 
+/**
+ * The uploaded file. Its bytes sit in a private field, so the global text guard, which walks a body's own
+ * properties, never walks a Buffer byte by byte (seconds of blocked event loop for a large file).
+ */
+class CsvFile {
+  readonly #bytes: Buffer;
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+  }
+  get bytes(): Buffer {
+    return this.#bytes;
+  }
+}
+
 /** Up to 100,000 rows of ~100 bytes, with room for long names. */
 const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -102,7 +116,7 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
   app.addContentTypeParser(
     ['text/csv', 'application/octet-stream'],
     { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
-    (_request, body, done) => done(null, { csv: body as Buffer }),
+    (_request, body, done) => done(null, new CsvFile(body as Buffer)),
   );
   const Problem = z.object({
     line: z.number(),
@@ -148,8 +162,8 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
       config: { access: 'accounts.write' },
     },
     async (request) => {
-      const body = request.body as { csv?: Buffer } | undefined;
-      if (!body?.csv)
+      const body = request.body;
+      if (!(body instanceof CsvFile))
         throw new OpsError(
           'OPS_UNSUPPORTED_MEDIA_TYPE',
           'Send the CSV file as the body, with Content-Type: text/csv.',
@@ -162,7 +176,7 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
         workspaceId,
         accountId,
         {
-          bytes: new Uint8Array(body.csv),
+          bytes: new Uint8Array(body.bytes),
           country: q.country as CountryCode,
           role: q.role,
           suspendAbsent: q.suspendAbsent === 'true',

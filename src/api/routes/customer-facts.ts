@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.js';
+import { OpsError } from '../../errors/catalog.js';
 import { recordFacts, type FactOutcome } from '../../modules/customers/facts.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';
@@ -17,11 +18,23 @@ export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, 
     workspaceId: string,
     actor: string,
     batches: readonly (z.infer<typeof FactBatch> & { account: string })[],
+    bulk: boolean,
   ) =>
     retrying(() =>
       deps.database.inWorkspace(workspaceId, async (tx) => {
         const out: FactOutcome[] = [];
         const nowMs = deps.now().getTime();
+        // An observation from the future would make every later real one stale.
+        batches.forEach((b, i) => {
+          if (b.at !== undefined && Date.parse(b.at) > nowMs + 5 * 60_000)
+            throw new OpsError('OPS_VALIDATION', 'A batch is dated in the future.', [
+              {
+                pointer: bulk ? `/body/items/${i}/at` : '/body/at',
+                message:
+                  'Date the values when the SaaS observed them (at most 5 minutes ahead of our clock).',
+              },
+            ]);
+        });
         for (const b of batches)
           out.push(
             await recordFacts(
@@ -58,9 +71,12 @@ export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, 
     },
     async (request) => {
       const { workspaceId, accountId } = request.params;
-      const [outcome] = await apply(workspaceId, accessOf(request).actor, [
-        { ...request.body, account: accountId },
-      ]);
+      const [outcome] = await apply(
+        workspaceId,
+        accessOf(request).actor,
+        [{ ...request.body, account: accountId }],
+        false,
+      );
       return outcome!;
     },
   );
@@ -84,7 +100,7 @@ export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, 
       config: { access: ['accounts.write', 'ingest'] },
     },
     async (request) => ({
-      items: await apply(request.params.workspaceId, accessOf(request).actor, request.body.items),
+      items: await apply(request.params.workspaceId, accessOf(request).actor, request.body.items, true),
     }),
   );
 }

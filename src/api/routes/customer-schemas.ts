@@ -3,9 +3,12 @@
  * that lost a race to create an engine subject.
  */
 import { z } from 'zod';
+import { NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
 import { SubjectConflictError } from '../../engine/subjects.js';
+import { OpsError } from '../../errors/catalog.js';
+import { pgCode } from '../../store/database.js';
 import { ACCOUNT_ID } from '../../modules/customers/accounts.js';
-import { FACT_NAME } from '../../modules/customers/facts.js';
+import { FACT_NAME, RESERVED_FACTS } from '../../modules/customers/facts.js';
 
 export const TAGS = ['customers'];
 export const W = z.strictObject({ workspaceId: z.string().min(1).max(64) });
@@ -23,7 +26,16 @@ export const Custom = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), Scalar)
   .refine((r) => Object.keys(r).length <= 50, 'At most 50 custom fields.');
 export const Facts = z
-  .record(z.string().regex(FACT_NAME, 'Fact names are lower_snake_case, e.g. customers_added.'), Scalar)
+  .record(
+    z
+      .string()
+      .regex(FACT_NAME, 'Fact names are lower_snake_case, e.g. customers_added.')
+      .refine(
+        (name) => !RESERVED_FACTS.has(name),
+        "Set only with a payment's confirmation (a verified payment webhook or finance's manual payment).",
+      ),
+    Scalar,
+  )
   .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 100, 'Send 1 to 100 facts.');
 export const Limit = z.coerce.number().int().min(1).max(500).default(50);
 
@@ -91,13 +103,32 @@ export const Outcome = z.object({
   changed: z.array(z.string()),
 });
 
-/** Runs a unit of work, again (up to 3 times) when a concurrent writer created the same engine subject. */
+/**
+ * Runs a unit of work again (up to 4 times in all) when it lost a race: a concurrent writer created the same
+ * engine subject, or PostgreSQL broke a deadlock by aborting it. A deadlock is possible because the
+ * engine locks a subject and then mirrors its account's row, while the customer use cases lock the
+ * account's row and then ask the engine; the aborted one runs again on fresh state.
+ */
 export async function retrying<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!(err instanceof SubjectConflictError) || attempt >= 3) throw err;
+      if (!isLostRace(err) || attempt >= 4) engineProblem(err);
     }
   }
+}
+
+export function isLostRace(err: unknown): boolean {
+  if (err instanceof SubjectConflictError) return true;
+  const code = pgCode(err);
+  return code === '40P01' || code === '40001';
+}
+
+/** What the engine says when a use case cannot run, as the API's errors. */
+export function engineProblem(err: unknown): never {
+  if (err instanceof NoActivePackError)
+    throw new OpsError('OPS_NO_ACTIVE_PACK', 'No pack governs this workspace yet: activate one first.');
+  if (err instanceof UnknownSubjectError) throw new OpsError('OPS_NOT_FOUND', err.message);
+  throw err;
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkEvent } from '../../core/decide/events.js';
+import { RESERVED_FACTS } from '../../modules/customers/facts.js';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
@@ -51,6 +52,25 @@ const SubjectView = z.object({
 
 /** What an ingest-only token may send: events from monitoring, billing and usage integrations. */
 const INGEST_EVENTS = /^(alert\.|monitor\.|payment\.|usage\.recorded$)/;
+
+/**
+ * A payment is confirmed only by a verified payment webhook or by finance's manual payment
+ * (docs/customers.md): the events and facts those send (the approval, the confirmation, the payment method
+ * and the verification the pack's guards read) are refused here, so an agent or an ingest token cannot
+ * activate an estate around them.
+ */
+function guardPaymentConfirmation(type: string, body: Record<string, unknown>): void {
+  if (type === 'payment.approved' || type === 'payment.confirmed')
+    throw new OpsError(
+      'OPS_FORBIDDEN',
+      `"${type}" comes only from a verified payment webhook (POST /api/v1/hooks/payments/…) or finance's manual payment (POST …/accounts/{id}/payments/manual).`,
+    );
+  if (type === 'fact.set' && typeof body.name === 'string' && RESERVED_FACTS.has(body.name))
+    throw new OpsError(
+      'OPS_FORBIDDEN',
+      `The fact "${body.name}" is set only with a payment's confirmation (a verified payment webhook or finance's manual payment).`,
+    );
+}
 
 /** Whose quota a request uses: its bearer token's or session cookie's hash, else its address. */
 function callerKey(request: FastifyRequest): string {
@@ -101,6 +121,7 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
           })),
         );
       const type = String(request.body.type);
+      guardPaymentConfirmation(type, request.body);
       if (!access.permissions.has('events.write') && !INGEST_EVENTS.test(type)) {
         throw new OpsError(
           'OPS_FORBIDDEN',

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { databaseClock } from '../../engine/clock.js';
-import { Engine } from '../../engine/engine.js';
+import { Engine, NoActivePackError } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
 import {
   createPaymentWebhook,
@@ -176,6 +176,11 @@ function deliveryRoute(app: FastifyInstance, ctx: PaymentContext): void {
           headers,
         );
       } catch (err) {
+        if (err instanceof NoActivePackError)
+          throw new OpsError(
+            'OPS_NO_ACTIVE_PACK',
+            'No pack governs this workspace: activate one, then resend.',
+          );
         if (!(err instanceof PaymentDeliveryRefused)) throw err;
         const detail = `${err.message}: ${err.hint}.`;
         if (err.code === 'PAYLOAD_INVALID')

@@ -107,13 +107,25 @@ export async function exportPersonalData(
       await tx.execute(sql`select id, channel, payload, status, created_at, sent_at from outbox
                             where workspace_id = ${workspaceId} and payload::text ~* ${regex} order by created_at`),
     );
+    const contacts = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`select id, account_id, name, phone, email, locale, role, unit, status, created_at
+                            from account_contacts where workspace_id = ${workspaceId}
+                             and (phone in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))
+                                  or lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb)))
+                           order by id`),
+    );
     await appendAudit(tx, now, {
       actor,
       action: 'personal-data.exported',
       target: identifierHash(list),
-      data: { records: keys.length, history: timeline.length, messages: messages.length },
+      data: {
+        records: keys.length,
+        history: timeline.length,
+        messages: messages.length,
+        contacts: contacts.length,
+      },
     });
-    return { exportedAt: now.toISOString(), subjects, timeline, messages };
+    return { exportedAt: now.toISOString(), subjects, timeline, messages, contacts };
   });
 }
 

@@ -212,9 +212,12 @@ function changesFor(contact: ExistingContact, row: CheckedRow): ContactChanges {
  */
 function absentContacts(rows: readonly CheckedRow[], input: ImportInput): ImportPlan['suspend'] {
   const inFile = new Set(rows.map((row) => row.phone));
+  // Only people of the roles the file is about: a residents file says nothing about the estate's admin or
+  // its guards, so they are not "absent" from it.
+  const roles = new Set(rows.map((row) => row.draft.role));
   return input.existing
     .filter((c) => c.accountId === input.account.id && c.status === 'active' && c.phone !== null)
-    .filter((c) => !inFile.has(c.phone))
+    .filter((c) => !inFile.has(c.phone) && roles.has(c.role ?? input.roles[0]!))
     .map((c) => ({ id: c.id, name: c.name, phone: c.phone }));
 }
 

@@ -21,6 +21,17 @@ import { accounts, factReceipts, type FactValue } from '../../store/schema-custo
 import { accountSubject, ensureAccount, lockAccount } from './accounts.js';
 import { registeredContacts } from './contacts.js';
 
+/**
+ * Facts the pack's payment guards read (Smart Estate: `payment_method`, `finance_confirmed`,
+ * `provider_reference_verified`): set only with a payment's confirmation, never through the facts API or
+ * `fact.set`, so nobody can satisfy finance's or the provider's check by asserting it.
+ */
+export const RESERVED_FACTS: ReadonlySet<string> = new Set([
+  'payment_method',
+  'finance_confirmed',
+  'provider_reference_verified',
+]);
+
 /** Fact names as conditions read them (`facts.customers_added`). */
 export const FACT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 

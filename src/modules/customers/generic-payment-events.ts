@@ -34,6 +34,7 @@ const GENERIC_FIELDS: Readonly<Record<PaymentEventType, z.ZodRawShape>> = {
   'payment-method.updated': {},
   'trial.started': {},
   'subscription.activated': {},
+  'subscription.upgraded': {},
   'subscription.cancelled': {},
 };
 const GenericHead = z.looseObject({

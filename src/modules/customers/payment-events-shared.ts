@@ -13,6 +13,7 @@ export const PAYMENT_EVENT_TYPES = [
   'payment-method.updated',
   'trial.started',
   'subscription.activated',
+  'subscription.upgraded',
   'subscription.cancelled',
 ] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];

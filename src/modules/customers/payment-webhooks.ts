@@ -41,6 +41,9 @@ import {
 } from './payment-events.js';
 import { announceActivation } from './signups.js';
 
+/** How far ahead of our clock a provider's event may be dated (clock skew). */
+const MAX_AHEAD_MS = 5 * 60_000;
+
 const place = (id: string) => ({ field: 'payment_webhooks.secrets', recordId: id });
 
 export interface PaymentWebhookView {
@@ -229,6 +232,12 @@ export async function receivePayment(
   } else {
     mapped = { kind: 'event', event: unwrap(verifyGeneric(rawBody, headers, secrets, nowMs)) };
   }
+  if (mapped.kind === 'event' && mapped.event.occurredAtMs > nowMs + MAX_AHEAD_MS)
+    throw new PaymentDeliveryRefused(
+      'PAYLOAD_INVALID',
+      `the event is dated ${new Date(mapped.event.occurredAtMs).toISOString()}, in the future`,
+      'date it when it happened; an event from the future would make every later one look out of order',
+    );
   if (mapped.kind === 'event' && !ACCOUNT_ID.test(mapped.event.account))
     throw new PaymentDeliveryRefused(
       'PAYLOAD_INVALID',
@@ -240,7 +249,9 @@ export async function receivePayment(
   } catch (err) {
     // The same delivery was being recorded concurrently (a provider retry racing the first attempt): the
     // second pass finds it and answers `duplicate`.
-    if (pgCode(err) !== '23505') throw err;
+    // A deadlock with a concurrent engine decision on the account (40P01) is run again the same way.
+    const code = pgCode(err);
+    if (code !== '23505' && code !== '40P01') throw err;
     return applyDelivery(ctx, workspaceId, webhookId, mapped);
   }
 }
@@ -320,7 +331,15 @@ async function applyDelivery(
     const handled = await ctx.engine.handleIn(tx, workspaceId, {
       type: event.type,
       subject: `account:${event.account}`,
-      data: { account: event.account, ...event.fields },
+      // A verified delivery is the provider's own word: a hosted checkout's confirmation carries the
+      // method and the verification the pack's guard reads (Smart Estate 004#27).
+      data: {
+        account: event.account,
+        ...event.fields,
+        ...(event.type === 'payment.confirmed'
+          ? { payment_method: event.fields.method ?? 'hosted-checkout', provider_reference_verified: true }
+          : {}),
+      },
       actor,
     });
     // A hosted checkout's confirmation on an approved signup activates the estate: it goes live now.

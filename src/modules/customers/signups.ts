@@ -12,6 +12,7 @@
  */
 import type { Effect } from '../../core/decide/types.js';
 import type { Engine, EngineEventInput } from '../../engine/engine.js';
+import { loadSubject } from '../../engine/subjects.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
 import { accountNotFound, accountSubject, createAccount, getAccount, updateAccount } from './accounts.js';
@@ -112,6 +113,11 @@ export async function decideSignup(
   now: Date,
 ): Promise<{ moved: boolean }> {
   await getAccount(tx, workspaceId, accountId);
+  if (!(await loadSubject(tx, workspaceId, accountSubject(accountId))))
+    throw new OpsError(
+      'OPS_CONFLICT',
+      `No signup was submitted for "${accountId}": record it first (POST …/signups), then decide it.`,
+    );
   if (input.plan) await updateAccount(tx, workspaceId, accountId, { plan: input.plan }, now);
   const type = { approve: 'signup.approved', reject: 'signup.rejected', suspend: 'signup.suspended' }[
     input.decision

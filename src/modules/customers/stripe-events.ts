@@ -195,6 +195,9 @@ function subscriptionChange(event: StripeEnvelope): Reading {
         : sub.status === 'active'
           ? 'subscription.activated'
           : undefined;
+  else if (sub.status === 'active' && before === 'trialing')
+    // The trial converted: the POS pack's "[Upgrade to Pro]" (003#46), trialing → active.
+    type = 'subscription.upgraded';
   else if (sub.status === 'active' && typeof before === 'string' && REACTIVATED_FROM.includes(before))
     type = 'subscription.activated';
   if (!type)
@@ -298,7 +301,7 @@ function definedFields(fields: Readonly<Record<string, Scalar>>): Record<string,
  * | invoice.paid, invoice.payment_succeeded               | payment.succeeded (reference: the invoice)     |
  * | checkout.session.completed / async_payment_succeeded  | payment.confirmed when paid, method hosted-checkout |
  * | customer.subscription.created                         | trial.started (trialing), subscription.activated (active) |
- * | customer.subscription.updated                         | subscription.activated from past_due, unpaid, incomplete |
+ * | customer.subscription.updated                         | subscription.upgraded from trialing; subscription.activated from past_due, unpaid, incomplete |
  * | customer.subscription.deleted                         | subscription.cancelled (reason: Stripe's)      |
  * | payment_method.attached, customer.updated (new default) | payment-method.updated (reference: the method) |
  *
