@@ -9,7 +9,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError } from '../../engine/engine.js';
-import { OpsError } from '../../errors/catalog.js';
 import { accessOfAccount } from '../../modules/customers/access.js';
 import {
   accountSubject,
@@ -27,6 +26,7 @@ import { contactRoutes } from './customer-contacts.js';
 import { factRoutes } from './customer-facts.js';
 import { A, Account, AccountFields, AccountId, Limit, TAGS, Text, W } from './customer-schemas.js';
 import { signupRoutes } from './customer-signups.js';
+import { periodOf, PeriodQuery } from '../period.js';
 
 export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
   const engine = new Engine(deps.database, databaseClock);
@@ -238,10 +238,7 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
         description:
           "Definitions in docs/customers.md. The period defaults to the last 30 days; NPS carries the pack's target when it has one (kpi `nps-score`).",
         params: W,
-        querystring: z.strictObject({
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
-        }),
+        querystring: z.strictObject(PeriodQuery),
         response: {
           200: z.object({
             from: z.string(),
@@ -271,14 +268,7 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const { workspaceId } = request.params;
-      const to = request.query.to ? new Date(request.query.to) : deps.now();
-      const from = request.query.from
-        ? new Date(request.query.from)
-        : new Date(to.getTime() - 30 * 86_400_000);
-      if (from >= to)
-        throw new OpsError('OPS_VALIDATION', 'The period is empty.', [
-          { pointer: '/querystring/from', message: '`from` must be before `to`.' },
-        ]);
+      const { from, to } = periodOf(request.query, deps.now());
       return inWs(workspaceId, async (tx) => {
         const kpi = await engine
           .activePolicyIn(tx, workspaceId)

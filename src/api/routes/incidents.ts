@@ -37,6 +37,7 @@ import type { AppDeps } from '../deps.js';
 import { COMPONENT_STATUSES } from '../../modules/status/components.js';
 import type { ComponentStatus } from '../../store/schema-incidents.js';
 import { accessOf } from '../session.js';
+import { periodOf, PeriodQuery } from '../period.js';
 
 const Id = z.string().min(1).max(64);
 const W = z.strictObject({ workspaceId: Id });
@@ -630,10 +631,7 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['incidents'],
         summary: 'MTTD, MTTA, MTTR by severity, incident counts and overdue action items over a period',
         params: W,
-        querystring: z.strictObject({
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
-        }),
+        querystring: z.strictObject(PeriodQuery),
         response: {
           200: z.object({
             from: z.string(),
@@ -657,14 +655,7 @@ export function incidentRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { access: 'records.read' },
     },
     async (request) => {
-      const to = request.query.to ? new Date(request.query.to) : deps.now();
-      const from = request.query.from
-        ? new Date(request.query.from)
-        : new Date(to.getTime() - 30 * 86_400_000);
-      if (from >= to)
-        throw new OpsError('OPS_VALIDATION', '`to` must be after `from`', [
-          { pointer: '/querystring/to', message: '`to` must be after `from`' },
-        ]);
+      const { from, to } = periodOf(request.query, deps.now());
       const figures = await withPack(() =>
         incidentMetrics(ctx, request.params.workspaceId, viewerOf(request), { from, to }),
       );

@@ -5,17 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OpsError } from '../../errors/catalog.js';
 import { listAgents } from '../../modules/support/agents.js';
 import { composerTemplates } from '../../modules/support/composer.js';
 import { deskMetrics, type MetricsQuery } from '../../modules/support/metrics.js';
 import { metricsCsv } from '../../modules/support/metrics-csv.js';
 import type { SupportContext } from '../../modules/support/ticket-store.js';
 import { Id, Slug, TicketNumber, W } from './ticket-schemas.js';
+import { periodOf } from '../period.js';
 
 const BASE = '/api/v1/workspaces/:workspaceId/support';
-const DAY_MS = 86_400_000;
-const DEFAULT_PERIOD_MS = 30 * DAY_MS;
 
 const Instant = z.iso.datetime({ offset: true });
 const MetricsQuerystring = z.strictObject({
@@ -75,13 +73,7 @@ const Metrics = z.object({
 });
 
 function period(q: z.output<typeof MetricsQuerystring>, now: Date): MetricsQuery {
-  const to = q.to ? new Date(q.to) : now;
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_PERIOD_MS);
-  if (from.getTime() >= to.getTime())
-    throw new OpsError('OPS_VALIDATION', '`to` must be after `from`.', [
-      { pointer: '/querystring/to', message: 'must be after `from`' },
-    ]);
-  return { from, to, tier: q.tier, channel: q.channel, agent: q.agent };
+  return { ...periodOf(q, now), tier: q.tier, channel: q.channel, agent: q.agent };
 }
 
 export function supportDeskRoutes(app: FastifyInstance, support: SupportContext): void {

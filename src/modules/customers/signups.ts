@@ -15,7 +15,7 @@ import type { Engine, EngineEventInput } from '../../engine/engine.js';
 import { loadSubject } from '../../engine/subjects.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
-import { accountNotFound, accountSubject, createAccount, getAccount, updateAccount } from './accounts.js';
+import { accountSubject, createAccount, getAccount, updateAccount } from './accounts.js';
 import { createContact } from './contacts.js';
 import { recordFacts } from './facts.js';
 
@@ -111,7 +111,7 @@ export async function decideSignup(
   input: { readonly decision: SignupDecision; readonly reason: string; readonly plan?: string },
   actor: string,
   now: Date,
-): Promise<{ moved: boolean }> {
+): Promise<void> {
   await getAccount(tx, workspaceId, accountId);
   if (!(await loadSubject(tx, workspaceId, accountSubject(accountId))))
     throw new OpsError(
@@ -128,8 +128,7 @@ export async function decideSignup(
     event(type, accountId, { reason: input.reason, ...(input.plan ? { plan: input.plan } : {}) }, actor),
     { mustExist: true },
   );
-  const moved = transitions(handled.effects).length > 0;
-  if (!moved) {
+  if (transitions(handled.effects).length === 0) {
     const { lifecycles } = await getAccount(tx, workspaceId, accountId);
     throw new OpsError(
       'OPS_CONFLICT',
@@ -140,7 +139,6 @@ export async function decideSignup(
         .join(', ')}).`,
     );
   }
-  return { moved };
 }
 
 export interface ManualPayment {
@@ -166,8 +164,7 @@ export async function recordManualPayment(
   actor: string,
   now: Date,
 ): Promise<{ confirmed: boolean; activated: boolean }> {
-  const account = await getAccount(tx, workspaceId, accountId).catch(() => null);
-  if (!account) throw accountNotFound(accountId);
+  await getAccount(tx, workspaceId, accountId);
   await recordFacts(
     tx,
     engine,
