@@ -12,6 +12,7 @@ import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
 import { activatePackCommand } from './activate.js';
 import { diffPackDirs } from './diff.js';
+import { IMPORT_CONTACTS_OPTIONS, IMPORT_CONTACTS_USAGE, importContactsCommand } from './import-contacts.js';
 import { KEYS_USAGE, newKeyCommand, rotateKeysCommand } from './keys.js';
 import { createTokenCommand, isTokenScope } from './token.js';
 import { LINT_USAGE, lintPackCommand } from './lint.js';
@@ -228,6 +229,19 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
       return (await createTokenCommand(config(), { workspace: values.workspace, scope: role, name, days }))
         ? EXIT.ok
         : EXIT.finding;
+    },
+  },
+  'import-contacts': {
+    summary: "Import an account's contacts from CSV into a running server, with progress and a report.",
+    usage: IMPORT_CONTACTS_USAGE,
+    args: ['file.csv'],
+    options: IMPORT_CONTACTS_OPTIONS,
+    async run(values, _config, [file = '']) {
+      const io = {
+        out: (t: string) => void process.stdout.write(t),
+        err: (t: string) => void process.stderr.write(t),
+      };
+      return importContactsCommand(values, file, { ...io, tty: process.stderr.isTTY === true });
     },
   },
   keys: {

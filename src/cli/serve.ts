@@ -13,6 +13,7 @@ import { ENGINE_TIMER, Engine } from '../engine/engine.js';
 import { ACTION_NAG_TIMER, actionNagHandler } from '../modules/incidents/review.js';
 import { PAGE_TIMER, pageTimerHandler } from '../modules/incidents/paging.js';
 import { MAINTENANCE_TIMER, maintenanceTimerHandler } from '../modules/status/maintenance.js';
+import { REVIEW_DIGEST_TIMER, reviewDigestTimerHandler } from '../modules/customers/digest.js';
 import { incidentsContext } from '../modules/incidents/context.js';
 import { monitoringContext } from '../modules/monitoring/context.js';
 import { HEARTBEAT_TIMER } from '../modules/monitoring/heartbeat-state.js';
@@ -140,6 +141,7 @@ export async function startServer(config: Config, role: ProcessRole, logger: Log
           [ACTION_NAG_TIMER]: actionNagHandler,
           [PAGE_TIMER]: pageTimerHandler,
           [MAINTENANCE_TIMER]: maintenanceTimerHandler({ publicUrl: config.publicUrl }),
+          [REVIEW_DIGEST_TIMER]: reviewDigestTimerHandler({ publicUrl: config.publicUrl }),
           [HEARTBEAT_TIMER]: heartbeatTimerHandler(monitoring),
         },
       });

@@ -29,6 +29,9 @@ import type { TimerHandler } from './worker.js';
 import { mirrorTicket } from '../modules/support/mirror.js';
 import { mirrorIncident } from '../modules/incidents/mirror.js';
 import { mirrorAccount } from '../modules/customers/mirror.js';
+import { activationObserver } from '../modules/customers/activation.js';
+import { reviewDigestObserver } from '../modules/customers/digest.js';
+import { raiseEngineTasks } from '../modules/work/engine-tasks.js';
 
 /** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
 export const ENGINE_TIMER = 'engine.wake';
@@ -143,7 +146,10 @@ export type SubjectObserver = (
 ) => Promise<void>;
 
 export interface EngineOptions {
-  /** Default: the ticket, incident and account mirrors. */
+  /**
+   * Default: the ticket, incident and account mirrors, the estate activation, the review digest's arming
+   * and the pack's tasks.
+   */
   readonly observers?: readonly SubjectObserver[];
 }
 
@@ -159,7 +165,14 @@ export class Engine {
     private readonly clock: Clock,
     options: EngineOptions = {},
   ) {
-    this.observers = options.observers ?? [mirrorTicket, mirrorIncident, mirrorAccount];
+    this.observers = options.observers ?? [
+      mirrorTicket,
+      mirrorIncident,
+      mirrorAccount,
+      activationObserver(this),
+      reviewDigestObserver,
+      raiseEngineTasks,
+    ];
   }
 
   /**

@@ -131,6 +131,12 @@ export const ERRORS = {
     retryable: false,
     hint: 'Read the detail: it names what is in the way and how to proceed.',
   },
+  OPS_SURVEY_ANSWERED: {
+    status: 409,
+    title: 'This survey invitation was answered already',
+    retryable: false,
+    hint: 'An invitation takes one answer; the first one stands and nothing was changed. The detail says when it was answered.',
+  },
   OPS_GONE: {
     status: 410,
     title: 'No longer valid',

@@ -41,9 +41,11 @@ export type IdPrefix =
   | 'ovr'
   | 'esc'
   | 'pg'
-  // Customers (issue 9): contacts of accounts, payment webhooks.
+  // Customers (issue 9): contacts of accounts, payment webhooks, survey invitations.
   | 'ctc'
-  | 'pwh';
+  | 'pwh'
+  | 'sv'
+  | 'cs';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

@@ -9,7 +9,9 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -76,6 +78,8 @@ export const accountContacts = pgTable(
     phone: text('phone'),
     email: text('email'),
     locale: text('locale'),
+    /** IANA zone (`Asia/Kolkata`): the send windows of journey messages are read in it. */
+    timeZone: text('time_zone'),
     /** An account role of the pack (`estate-admin`, `guard`, `resident`) or the SaaS's own word. */
     role: text('role'),
     unit: text('unit'),
@@ -152,4 +156,69 @@ export const paymentDeliveries = pgTable(
     index('payment_deliveries_reference').on(t.workspaceId, t.account, t.type, t.reference),
     index('payment_deliveries_time').on(t.workspaceId, t.receivedAt),
   ],
+);
+
+export type SurveyScale = 'nps' | 'csat';
+
+/**
+ * One survey sent to one person (a journey's `survey` action: ShopSmart's day-30 NPS): its own link, and at
+ * most one answer. The invitation is the notification's, however many channels carry it, so an SMS and an
+ * email of the same survey share one link and one answer. Only the link token's hash is kept.
+ */
+export const surveyInvitations = pgTable(
+  'survey_invitations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: workspace(),
+    /** The pack's survey id (`nps-day-30`). */
+    survey: text('survey').notNull(),
+    scale: text('scale').$type<SurveyScale>().notNull(),
+    /** Whom it asks: the engine subject (`user:U1`) the answer goes back to as `survey.answered`. */
+    subject: text('subject').notNull(),
+    accountId: text('account_id'),
+    /** The outbox row of the notification that carried it: one invitation per notification. */
+    messageId: text('message_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    sentAt: instant('sent_at').notNull().defaultNow(),
+    answeredAt: instant('answered_at'),
+    score: integer('score'),
+    comment: text('comment'),
+    /** How the answer came: `link` (the survey page), `api` (in-app, through the API). */
+    answeredVia: text('answered_via'),
+  },
+  (t) => [
+    uniqueIndex('survey_invitations_message').on(t.workspaceId, t.messageId),
+    index('survey_invitations_survey').on(t.workspaceId, t.survey, t.sentAt),
+    index('survey_invitations_account').on(t.workspaceId, t.accountId, t.sentAt),
+  ],
+);
+
+/** `expired` is read from `expires_at`; the row says `open` or `paid`. */
+export type CheckoutStatus = 'open' | 'paid';
+
+/**
+ * A hosted checkout opened for an account (Smart Estate: "payment by hosted checkout"): the provider's page
+ * the customer pays on, and its outcome. The provider confirms through the workspace's payment webhook, as
+ * a real one would, so a checkout is paid only by a verified delivery. `sandbox` is Opsbook's own test
+ * provider; only the sandbox page's token hash is kept.
+ */
+export const checkoutSessions = pgTable(
+  'checkout_sessions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: workspace(),
+    accountId: text('account_id').notNull(),
+    /** The payment webhook the provider confirms through. */
+    webhookId: text('webhook_id').notNull(),
+    provider: text('provider').notNull(),
+    amount: doublePrecision('amount').notNull(),
+    currency: text('currency').notNull(),
+    description: text('description'),
+    status: text('status').$type<CheckoutStatus>().notNull().default('open'),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    completedAt: instant('completed_at'),
+  },
+  (t) => [index('checkout_sessions_account').on(t.workspaceId, t.accountId, t.createdAt)],
 );

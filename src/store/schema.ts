@@ -38,6 +38,11 @@ export const workspaces = pgTable('workspaces', {
   timeZone: text('time_zone').notNull(),
   /** Company SOP: "Enforce multi-factor authentication (MFA) for all user logins." */
   requireMfa: boolean('require_mfa').notNull().default(false),
+  /**
+   * The values of the pack's `from: workspace` template variables (`upgrade_url`, `export_data_url`):
+   * the SaaS's own links, set once per workspace and filled into every message that names them.
+   */
+  templateValues: jsonb('template_values').$type<Record<string, string>>().notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -313,10 +318,19 @@ export const tasks = pgTable(
     assignee: text('assignee').notNull(),
     status: text('status').$type<TaskStatus>().notNull().default('open'),
     dueAt: instant('due_at'),
+    /** A template the person follows while doing it (ShopSmart's Day 3 call script). */
+    script: text('script'),
     createdAt: createdAt(),
     completedAt: instant('completed_at'),
+    /** Who marked it done (`user:…`, `api-token:…`) and what they noted (the call's notes). */
+    completedBy: text('completed_by'),
+    note: text('note'),
   },
-  (t) => [uniqueIndex('tasks_key').on(t.workspaceId, t.key), index('tasks_open').on(t.workspaceId, t.status)],
+  (t) => [
+    uniqueIndex('tasks_key').on(t.workspaceId, t.key),
+    index('tasks_open').on(t.workspaceId, t.status),
+    index('tasks_subject').on(t.workspaceId, t.subject),
+  ],
 );
 
 /**

@@ -76,16 +76,28 @@ for (const engine of ENGINES) {
       });
       expect(national.statusCode).toBe(400);
       expect(JSON.stringify(national.json<{ errors: unknown }>().errors)).toContain('E.164');
+      const nowhere = await call('POST', '/accounts/shop_42/contacts', {
+        name: 'Ravi',
+        phone: '+91 98765 43210',
+        timeZone: 'Mars/Olympus_Mons',
+      });
+      expect(nowhere.statusCode).toBe(400);
+      expect(nowhere.body).toContain('/body/timeZone');
       const ravi = await call('POST', '/accounts/shop_42/contacts', {
         name: 'Ravi',
         phone: '+91 98765 43210',
         email: 'ravi@kirana.example',
         locale: 'hi-IN',
+        timeZone: 'Asia/Kolkata',
         role: 'owner',
         register: true,
       });
       expect(ravi.statusCode, ravi.body).toBe(201);
-      expect(ravi.json()).toMatchObject({ phone: '+919876543210', status: 'active' });
+      expect(ravi.json()).toMatchObject({
+        phone: '+919876543210',
+        status: 'active',
+        timeZone: 'Asia/Kolkata',
+      });
       expect(ravi.json<{ registeredAt: string | null }>().registeredAt).not.toBeNull();
       const twin = await call('POST', '/accounts/shop_42/contacts', { name: 'Twin', phone: '+919876543210' });
       expect(twin.statusCode).toBe(409);

@@ -268,7 +268,7 @@ describe('render', () => {
     const lines = renderPack(await loadPackForTest('pos-saas')).split('\n');
     expect(lines).toContain('| Suspended (read-only) | read-only for the customer |');
     expect(lines).toContain(
-      '| Cancelled | Data deleted | after 30d | if plan ≠ enterprise and custom_retention is not set |',
+      '| Cancelled | Data deleted | after 30d | if plan ≠ enterprise and custom_retention is not set |  |',
     );
     expect(lines).toContain('Runs every week on mon. Owner: role:operations.');
   });

@@ -16,6 +16,7 @@ import { enqueueMessage, messageId } from '../../src/engine/outbox.js';
 import { newId } from '../../src/shared/ids.js';
 import { memberships, outbox, users } from '../../src/store/schema.js';
 import { alerts, incidents, pages } from '../../src/store/schema-incidents.js';
+import { inviteToSurvey } from '../../src/modules/customers/surveys.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
@@ -38,6 +39,10 @@ const PUBLIC = new Set([
   // A billing provider's delivery, signed with the endpoint's secret (Stripe-Signature or Standard
   // Webhooks) over the exact body; 404 without the endpoint, 403 for a bad or stale signature.
   'POST /api/v1/hooks/payments/:workspaceId/:webhookId',
+  // A survey invitation's answer acts only with the token of its link (404 otherwise, nothing changed).
+  'POST /api/v1/surveys/:workspaceId/:surveyInvitationId',
+  // The sandbox checkout's Pay / Decline act only with the token of the checkout's link (404 otherwise).
+  'POST /api/v1/checkout/sandbox/:workspaceId/:checkoutId',
   // The chat widget on a customer's site: anyone may start a conversation (rate-limited per address) in a
   // workspace whose pack has an in-app chat channel; the rest act only with that conversation's token (404
   // otherwise) and show only its visible messages. The preflight says only that any origin may call.
@@ -246,6 +251,8 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
     name: 'Isolation',
   }),
   'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId': () => ({ plan: 'changed' }),
+  'PATCH /api/v1/workspaces/:workspaceId/template-values': () => ({ values: {} }),
+  'POST /api/v1/workspaces/:workspaceId/tasks/:taskId/complete': () => ({ note: 'Isolation' }),
   'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts': () => ({
     name: 'Isolation',
     phone: randomMobile(),
@@ -272,6 +279,15 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
     note: 'Isolation',
   }),
   'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/facts': () => ({ facts: { app_opens: 1 } }),
+  // Without the link's token: refused (404) whoever sends it.
+  'POST /api/v1/surveys/:workspaceId/:surveyInvitationId': () => ({ t: 'not-the-token', score: 9 }),
+  'POST /api/v1/checkout/sandbox/:workspaceId/:checkoutId': () => ({ t: 'not-the-token', outcome: 'pay' }),
+  'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/checkout': () => ({
+    webhookId: 'pwh_isolation',
+    amount: 1,
+    currency: 'INR',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/survey-invitations/:surveyInvitationId/answer': () => ({ score: 9 }),
   'POST /api/v1/workspaces/:workspaceId/payment-webhooks': () => ({ kind: 'generic', name: 'Isolation' }),
   'POST /api/v1/workspaces/:workspaceId/payment-webhooks/:webhookId/rotate': () => ({ action: 'add' }),
   // Unsigned: refused (403) whoever sends it.
@@ -627,6 +643,33 @@ for (const engine of ENGINES) {
               expect(r.statusCode, r.body).toBe(201);
               return r.json<{ webhook: { id: string } }>().webhook.id;
             }
+            case 'surveyInvitationId': {
+              // As a journey's survey records one when its message is expanded (no route makes one).
+              const made = await opened.database.inWorkspace(workspaceId, (tx) =>
+                inviteToSurvey(tx, workspaceId, {
+                  survey: 'nps-isolation',
+                  scale: 'nps',
+                  subject: 'user:iso-survey',
+                  accountId: 'iso-account',
+                  messageId: `msg_iso_${Math.random().toString(36).slice(2, 10)}`,
+                  at: new Date(),
+                }),
+              );
+              return made.id;
+            }
+            case 'checkoutId': {
+              const t = target(workspaceId, ownerSession);
+              const webhookId = await t.fresh('webhookId');
+              const accountId = await t.fresh('accountId');
+              const r = await app.inject({
+                method: 'POST',
+                url: `/api/v1/workspaces/${workspaceId}/accounts/${accountId}/checkout`,
+                headers: asSession(ownerSession),
+                payload: { webhookId, amount: 10, currency: 'INR' },
+              });
+              expect(r.statusCode, r.body).toBe(201);
+              return r.json<{ checkout: { id: string } }>().checkout.id;
+            }
             case 'attachmentId':
               return 'att_isolation';
             case 'articleId': {
@@ -693,6 +736,8 @@ for (const engine of ENGINES) {
         'accountId',
         'contactId',
         'webhookId',
+        'surveyInvitationId',
+        'checkoutId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }

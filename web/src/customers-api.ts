@@ -66,6 +66,8 @@ export interface Contact {
   readonly email: string | null;
   /** BCP 47 (`hi-IN`). */
   readonly locale: string | null;
+  /** IANA (`Asia/Kolkata`): journeys' send windows are read in it. */
+  readonly timeZone: string | null;
   readonly role: string | null;
   readonly unit: string | null;
   readonly status: ContactStatus;
@@ -80,6 +82,7 @@ export interface ContactInput {
   readonly phone?: string;
   readonly email?: string;
   readonly locale?: string;
+  readonly timeZone?: string;
   readonly role?: string;
   readonly unit?: string;
   readonly register?: boolean;
@@ -173,6 +176,38 @@ function query(params: Readonly<Record<string, string | number | undefined>>): s
   return text ? `?${text}` : '';
 }
 
+/** A survey sent to one person, and its one answer (`GET …/accounts/{id}/surveys`). */
+export interface SurveyInvitation {
+  readonly id: string;
+  readonly survey: string;
+  readonly scale: 'nps' | 'csat';
+  readonly subject: string;
+  readonly accountId: string | null;
+  readonly sentAt: string;
+  readonly answeredAt: string | null;
+  readonly score: number | null;
+  readonly comment: string | null;
+  readonly answeredVia: string | null;
+}
+
+/** A task the pack raised about the account or one of its people (`GET …/accounts/{id}/tasks`). */
+export interface AccountTask {
+  readonly id: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly subject: string;
+  /** `role:csm`, `role:success`, … */
+  readonly assignee: string;
+  readonly status: 'open' | 'done';
+  readonly dueAt: string | null;
+  /** A template to follow while doing it (the Day 3 call script). */
+  readonly script: string | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly completedBy: string | null;
+  readonly note: string | null;
+}
+
 export const customersApi = {
   accounts: (w: string, filter: AccountFilter) =>
     request<Page<Account, string>>('GET', `${base(w)}${query({ ...filter })}`),
@@ -187,6 +222,20 @@ export const customersApi = {
     ),
   journeys: (w: string, accountId: string) =>
     request<{ readonly items: readonly Journey[] }>('GET', `${account(w, accountId)}/journeys`),
+  tasks: (w: string, accountId: string) =>
+    request<{ readonly items: readonly AccountTask[] }>('GET', `${account(w, accountId)}/tasks`),
+  /** A task already done answers 409 with who did it and when. */
+  completeTask: (w: string, taskId: string, note: string, csrfToken: string) =>
+    request<AccountTask>(
+      'POST',
+      `/api/v1/workspaces/${encodeURIComponent(w)}/tasks/${encodeURIComponent(taskId)}/complete`,
+      {
+        body: note.trim() ? { note } : {},
+        csrfToken,
+      },
+    ),
+  surveys: (w: string, accountId: string) =>
+    request<{ readonly invitations: readonly SurveyInvitation[] }>('GET', `${account(w, accountId)}/surveys`),
   contacts: (w: string, accountId: string, after: string | undefined, limit: number) =>
     request<Page<Contact, string>>('GET', `${account(w, accountId)}/contacts${query({ after, limit })}`),
   addContact: (w: string, accountId: string, input: ContactInput, csrfToken: string) =>
@@ -205,4 +254,98 @@ export const customersApi = {
       body: input,
       csrfToken,
     }),
+};
+
+/** A share of a cohort of users (docs/customers.md, "Metrics"). */
+export interface CohortShare {
+  /** Users whose day N (registration + N × 24 h) fell in the period and has passed. */
+  readonly cohort: number;
+  readonly count: number;
+  /** Per cent, one decimal; null for an empty cohort. */
+  readonly rate: number | null;
+}
+
+/** One metric beside the pack's target, and whether it meets it (null without a value or a target). */
+export interface KpiReading {
+  readonly id: string;
+  readonly label: string;
+  readonly value: number | null;
+  /** `%` or `score`. */
+  readonly unit: string;
+  /** What the value is counted over: users, calls, answers, trials, customers, payments. */
+  readonly of: number;
+  readonly target: { readonly op: string; readonly value: number; readonly unit: string | null } | null;
+  readonly met: boolean | null;
+}
+
+/** One week (or, for long periods, several) of the dashboard's series. */
+export interface MetricsWeek {
+  readonly from: string;
+  readonly to: string;
+  readonly newAccounts: number;
+  readonly npsAnswers: number;
+  readonly nps: number | null;
+  readonly cancelled: number;
+  readonly churnRate: number | null;
+  readonly paymentsFailed: number;
+  readonly paymentsSucceeded: number;
+  readonly failureRate: number | null;
+}
+
+/** GET …/customer-metrics: the customer dashboard of a period. */
+export interface CustomerMetrics {
+  readonly from: string;
+  readonly to: string;
+  readonly byState: readonly { readonly state: string; readonly count: number }[];
+  readonly byPlan: readonly { readonly plan: string | null; readonly count: number }[];
+  readonly trials: { readonly started: number; readonly converted: number; readonly rate: number | null };
+  readonly churn: { readonly cancelled: number; readonly base: number; readonly rate: number | null };
+  readonly payments: {
+    readonly failed: number;
+    readonly succeeded: number;
+    readonly failureRate: number | null;
+  };
+  readonly revenue: readonly { readonly currency: string | null; readonly amount: number }[];
+  readonly nps: {
+    readonly answers: number;
+    readonly promoters: number;
+    readonly passives: number;
+    readonly detractors: number;
+    readonly score: number | null;
+    readonly target: { readonly op: string; readonly value: number } | null;
+  };
+  readonly onboarding: {
+    readonly d1Activation: CohortShare;
+    readonly d7Active: CohortShare;
+    readonly d30Retention: CohortShare;
+    readonly day3Calls: {
+      readonly raised: number;
+      readonly done: number;
+      readonly onTime: number;
+      readonly rate: number | null;
+      readonly onTimeRate: number | null;
+    };
+  };
+  /** Payments received in the 30 days up to the period's end, per currency. */
+  readonly mrr: {
+    readonly from: string;
+    readonly to: string;
+    readonly byCurrency: readonly {
+      readonly currency: string | null;
+      readonly amount: number;
+      readonly payers: number;
+      readonly arpu: number | null;
+    }[];
+  };
+  readonly kpis: readonly KpiReading[];
+  readonly series: { readonly bucketDays: number; readonly points: readonly MetricsWeek[] };
+}
+
+/** The customer dashboard (`records.read`): `from` and `to` are ISO instants. */
+export const customerMetricsApi = {
+  metrics: (w: string, period: { readonly from: string; readonly to: string }) =>
+    request<CustomerMetrics>(
+      'GET',
+      `/api/v1/workspaces/${encodeURIComponent(w)}/customer-metrics${query({ ...period })}`,
+    ),
 };

@@ -1,16 +1,23 @@
 /**
  * An account's contacts over HTTP (issue 9): list, add (a sign-up with `register`), change, suspend and
- * reinstate, and the CSV import (a plugin of its own reads the file as bytes).
+ * reinstate, and the CSV import (a plugin of its own reads the file as bytes), which streams its progress
+ * as NDJSON to a client that asks for it.
  */
-import type { FastifyInstance } from 'fastify';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
-import { importContacts } from '../../modules/customers/contact-import.js';
+import {
+  importContacts,
+  type ImportReport,
+  type OnImportProgress,
+} from '../../modules/customers/contact-import.js';
 import { createContact, listContacts, updateContact } from '../../modules/customers/contacts.js';
 import type { AppDeps } from '../deps.js';
+import { toProblem } from '../problem.js';
 import { accessOf } from '../session.js';
 import { A, C, Contact, ContactFields, Limit, retrying, TAGS, Text } from './customer-schemas.js';
 
@@ -111,6 +118,63 @@ class CsvFile {
 /** Up to 100,000 rows of ~100 bytes, with room for long names. */
 const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
 
+const NDJSON = 'application/x-ndjson';
+
+const Problem = z.object({
+  line: z.number(),
+  column: z.string().optional(),
+  value: z.string().optional(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+});
+const Report = z.object({
+  dryRun: z.boolean(),
+  imported: z.boolean(),
+  rows: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  suspended: z.number(),
+  fatal: Problem.nullable(),
+  problems: z.array(Problem),
+});
+
+/**
+ * Answers an import as NDJSON, a line per step: `{"phase":"checking"}`, `{"phase":"writing","rows","done",
+ * "total"}` after each chunk, then `{"phase":"done","report":…}` (the plain answer's report) or
+ * `{"phase":"failed","problem":…}`. The lines start only once the file is being checked, so a refusal
+ * before (access, the role, no such account) is still a plain problem with its status. The import is the
+ * same all-or-nothing transaction: "done" is written after the commit.
+ */
+async function streamImport(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (onProgress: OnImportProgress) => Promise<ImportReport>,
+): Promise<FastifyReply> {
+  let out: PassThrough | undefined;
+  const line = (value: object) => {
+    if (!out) {
+      out = new PassThrough();
+      void reply.code(200).type(`${NDJSON}; charset=utf-8`).header('cache-control', 'no-store').send(out);
+    }
+    if (!out.destroyed) out.write(`${JSON.stringify(value)}\n`);
+    return out;
+  };
+  try {
+    const report = await run(async (progress) => {
+      line(progress);
+      // Let the line leave before the checks, which hold the event loop for about a second per 100,000 rows.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    line({ phase: 'done', report: Report.parse(report) }).end();
+  } catch (err) {
+    if (!out) throw err;
+    line({ phase: 'failed', problem: toProblem(err, request) }).end();
+  }
+  return reply;
+}
+
 function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
   // The file is read as bytes: the planner decodes it (UTF-8, UTF-16 with a BOM) and names bad lines.
   app.addContentTypeParser(
@@ -118,14 +182,6 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
     { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
     (_request, body, done) => done(null, new CsvFile(body as Buffer)),
   );
-  const Problem = z.object({
-    line: z.number(),
-    column: z.string().optional(),
-    value: z.string().optional(),
-    code: z.string(),
-    message: z.string(),
-    hint: z.string(),
-  });
   app.withTypeProvider<ZodTypeProvider>().post(
     `${base}/:accountId/contacts/import`,
     {
@@ -134,7 +190,7 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
         tags: TAGS,
         summary: 'Import contacts from CSV (dry run first), all or nothing',
         description:
-          'The body is the file (Content-Type: text/csv), header `name,phone,unit,estate[,email,role,locale]`. Each row must be for this account (its id or name in `estate`); phones are checked and stored in E.164, duplicates in the file and phones of other accounts are reported by line; a phone already in this account updates that contact (a blank cell changes nothing). With any problem nothing is written. `suspendAbsent` suspends (never deletes) active contacts missing from the file.',
+          'The body is the file (Content-Type: text/csv), header `name,phone,unit,estate[,email,role,locale]`. Each row must be for this account (its id or name in `estate`); phones are checked and stored in E.164, duplicates in the file and phones of other accounts are reported by line; a phone already in this account updates that contact (a blank cell changes nothing). With any problem nothing is written. `suspendAbsent` suspends (never deletes) active contacts missing from the file. With `Accept: application/x-ndjson` the answer is a line per step (`{"phase":"checking"}`, `{"phase":"writing","rows","done","total"}`), then `{"phase":"done","report":…}` with the report below, or `{"phase":"failed","problem":…}` when the import failed after it started checking.',
         params: A,
         querystring: z.strictObject({
           country: z
@@ -145,23 +201,11 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
           suspendAbsent: z.enum(['true', 'false']).default('false'),
           dryRun: z.enum(['true', 'false']).default('true').describe('true (default): report only.'),
         }),
-        response: {
-          200: z.object({
-            dryRun: z.boolean(),
-            imported: z.boolean(),
-            rows: z.number(),
-            created: z.number(),
-            updated: z.number(),
-            unchanged: z.number(),
-            suspended: z.number(),
-            fatal: Problem.nullable(),
-            problems: z.array(Problem),
-          }),
-        },
+        response: { 200: Report },
       },
       config: { access: 'accounts.write' },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
       if (!(body instanceof CsvFile))
         throw new OpsError(
@@ -170,20 +214,24 @@ function importRoute(app: FastifyInstance, deps: AppDeps, engine: Engine, base: 
         );
       const { workspaceId, accountId } = request.params;
       const q = request.query;
-      return importContacts(
-        deps.database,
-        engine,
-        workspaceId,
-        accountId,
-        {
-          bytes: new Uint8Array(body.bytes),
-          country: q.country as CountryCode,
-          role: q.role,
-          suspendAbsent: q.suspendAbsent === 'true',
-          dryRun: q.dryRun === 'true',
-        },
-        deps.now(),
-      );
+      const run = (onProgress?: OnImportProgress) =>
+        importContacts(
+          deps.database,
+          engine,
+          workspaceId,
+          accountId,
+          {
+            bytes: new Uint8Array(body.bytes),
+            country: q.country as CountryCode,
+            role: q.role,
+            suspendAbsent: q.suspendAbsent === 'true',
+            dryRun: q.dryRun === 'true',
+          },
+          deps.now(),
+          onProgress,
+        );
+      if (!request.headers.accept?.includes(NDJSON)) return run();
+      return streamImport(request, reply, run);
     },
   );
 }

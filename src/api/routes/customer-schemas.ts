@@ -3,6 +3,7 @@
  * that lost a race to create an engine subject.
  */
 import { z } from 'zod';
+import { TimeZone } from '../../packs/schema/common.js';
 import { NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
 import { SubjectConflictError } from '../../engine/subjects.js';
 import { OpsError } from '../../errors/catalog.js';
@@ -68,6 +69,7 @@ export const Contact = z.object({
   phone: z.string().nullable(),
   email: z.string().nullable(),
   locale: z.string().nullable(),
+  timeZone: z.string().nullable(),
   role: z.string().nullable(),
   unit: z.string().nullable(),
   status: z.enum(['active', 'suspended']),
@@ -84,6 +86,12 @@ export const ContactFields = {
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A BCP 47 tag such as hi-IN or en.')
     .nullable()
     .optional(),
+  timeZone: TimeZone.max(64)
+    .nullable()
+    .optional()
+    .describe(
+      "IANA zone, e.g. Asia/Kolkata: the journey's send window is read in it (else the pack's zone).",
+    ),
   role: Text(60)
     .nullable()
     .optional()

@@ -18,14 +18,17 @@ import {
   updateAccount,
 } from '../../modules/customers/accounts.js';
 import { accountJourneys } from '../../modules/customers/journeys.js';
-import { customerMetrics } from '../../modules/customers/metrics.js';
+import { customerDashboard } from '../../modules/customers/metrics.js';
 import { accountTimeline } from '../../modules/customers/timeline.js';
 import type { Tx } from '../../store/database.js';
 import type { AppDeps } from '../deps.js';
 import { contactRoutes } from './customer-contacts.js';
+import { exportRoutes } from './customer-export.js';
 import { factRoutes } from './customer-facts.js';
 import { A, Account, AccountFields, AccountId, Limit, TAGS, Text, W } from './customer-schemas.js';
 import { signupRoutes } from './customer-signups.js';
+import { surveyRoutes } from './customer-surveys.js';
+import { checkoutRoutes } from './customer-checkout.js';
 import { periodOf, PeriodQuery } from '../period.js';
 
 export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -228,15 +231,23 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
+  const Share = z.object({
+    cohort: z
+      .number()
+      .describe('Users whose day N (registration + N × 24 h) fell in the period and has passed.'),
+    count: z.number(),
+    rate: z.number().nullable().describe('Per cent, one decimal; null for an empty cohort.'),
+  });
+  const Rate = z.number().nullable().describe('Per cent, one decimal; null when there is nothing to count.');
   r.get(
     '/api/v1/workspaces/:workspaceId/customer-metrics',
     {
       schema: {
         tags: TAGS,
         summary:
-          'Customer metrics of a period: by state and plan, trial conversion, churn, payments, revenue, NPS',
+          'Customer metrics of a period: onboarding (D1, D7, D30, Day 3 calls), NPS, trials, churn, payments, MRR and ARPU, by state and plan, weekly series',
         description:
-          "Definitions in docs/customers.md. The period defaults to the last 30 days; NPS carries the pack's target when it has one (kpi `nps-score`).",
+          "Definitions in docs/customers.md. The period defaults to the last 30 days. `kpis` sets each metric beside the pack's target when it has one (ShopSmart's SOP-001 success metrics) with whether it is met; `nps.target` is the pack's kpi `nps-score`. `series` has a point per week of the period.",
         params: W,
         querystring: z.strictObject(PeriodQuery),
         response: {
@@ -245,12 +256,12 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
             to: z.string(),
             byState: z.array(z.object({ state: z.string(), count: z.number() })),
             byPlan: z.array(z.object({ plan: z.string().nullable(), count: z.number() })),
-            trials: z.object({ started: z.number(), converted: z.number(), rate: z.number().nullable() }),
-            churn: z.object({ cancelled: z.number(), base: z.number(), rate: z.number().nullable() }),
+            trials: z.object({ started: z.number(), converted: z.number(), rate: Rate }),
+            churn: z.object({ cancelled: z.number(), base: z.number(), rate: Rate }),
             payments: z.object({
               failed: z.number(),
               succeeded: z.number(),
-              failureRate: z.number().nullable(),
+              failureRate: Rate,
             }),
             revenue: z.array(z.object({ currency: z.string().nullable(), amount: z.number() })),
             nps: z.object({
@@ -261,6 +272,74 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
               score: z.number().nullable(),
               target: z.object({ op: z.string(), value: z.number() }).nullable(),
             }),
+            onboarding: z.object({
+              d1Activation: Share.describe('First customer added (customers_added ≥ 1) by T+24h.'),
+              d7Active: Share.describe('App opened 3 times or more (app_opens ≥ 3) by T+7d.'),
+              d30Retention: Share.describe(
+                "A usage fact of the user's account changed in the 7 days up to T+30d.",
+              ),
+              day3Calls: z
+                .object({
+                  raised: z.number(),
+                  done: z.number(),
+                  onTime: z.number(),
+                  rate: Rate,
+                  onTimeRate: Rate,
+                })
+                .describe(
+                  "The onboarding journey's Day 3 calls raised in the period: marked done, and on time.",
+                ),
+            }),
+            mrr: z
+              .object({
+                from: z.string(),
+                to: z.string(),
+                byCurrency: z.array(
+                  z.object({
+                    currency: z.string().nullable(),
+                    amount: z.number(),
+                    payers: z.number(),
+                    arpu: z.number().nullable(),
+                  }),
+                ),
+              })
+              .describe(
+                "Payments received in the 30 days up to the period's end, per currency; ARPU over the accounts that paid.",
+              ),
+            kpis: z.array(
+              z.object({
+                id: z.string(),
+                label: z.string(),
+                value: z.number().nullable(),
+                unit: z.string(),
+                of: z
+                  .number()
+                  .describe(
+                    'What the value is counted over: users, calls, answers, trials, customers, payments.',
+                  ),
+                target: z
+                  .object({ op: z.string(), value: z.number(), unit: z.string().nullable() })
+                  .nullable(),
+                met: z.boolean().nullable(),
+              }),
+            ),
+            series: z.object({
+              bucketDays: z.number().describe('7, or a multiple of 7 for a period longer than 104 weeks.'),
+              points: z.array(
+                z.object({
+                  from: z.string(),
+                  to: z.string(),
+                  newAccounts: z.number(),
+                  npsAnswers: z.number(),
+                  nps: z.number().nullable(),
+                  cancelled: z.number(),
+                  churnRate: Rate,
+                  paymentsFailed: z.number(),
+                  paymentsSucceeded: z.number(),
+                  failureRate: Rate,
+                }),
+              ),
+            }),
           }),
         },
       },
@@ -268,17 +347,17 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const { workspaceId } = request.params;
-      const { from, to } = periodOf(request.query, deps.now());
+      const now = deps.now();
+      const { from, to } = periodOf(request.query, now);
       return inWs(workspaceId, async (tx) => {
-        const kpi = await engine
+        const kpis = await engine
           .activePolicyIn(tx, workspaceId)
-          .then(({ ep }) => ep.policy.pack.kpis?.find((k) => k.id === 'nps-score'))
+          .then(({ ep }) => ep.policy.pack.kpis ?? [])
           .catch((err: unknown) => {
-            if (err instanceof NoActivePackError) return undefined;
+            if (err instanceof NoActivePackError) return [];
             throw err;
           });
-        const target = kpi ? { op: kpi.target.op, value: kpi.target.value } : null;
-        return customerMetrics(tx, workspaceId, { from, to }, target);
+        return customerDashboard(tx, workspaceId, { from, to }, kpis, now.getTime());
       });
     },
   );
@@ -286,4 +365,7 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
   contactRoutes(app, deps, engine, base);
   factRoutes(app, deps, engine, base);
   signupRoutes(app, deps, engine, base);
+  exportRoutes(app, deps);
+  surveyRoutes(app, deps, engine, base);
+  checkoutRoutes(app, deps, engine, base);
 }

@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readMailbox } from '../../channels/mailbox.js';
 import { OpsError } from '../../errors/catalog.js';
+import { appendAudit } from '../../modules/access/audit.js';
 import { governingPolicy } from '../../modules/notifications/directory.js';
 import {
   HIDDEN,
@@ -18,6 +19,11 @@ import {
   retryDelivery,
 } from '../../modules/notifications/inbox.js';
 import { renderPreview } from '../../modules/notifications/preview.js';
+import {
+  readTemplateValues,
+  updateTemplateValues,
+  workspaceVariables,
+} from '../../modules/notifications/template-values.js';
 import {
   deleteDestination,
   deleteProvider,
@@ -544,10 +550,86 @@ export function notificationRoutes(app: FastifyInstance, deps: AppDeps, stream: 
     },
     async (request) => {
       const { workspaceId, templateId } = request.params;
-      const policy = await deps.database.inWorkspace(workspaceId, (tx) =>
-        governingPolicy(tx, workspaceId, null),
+      const [policy, values] = await deps.database.inWorkspace(
+        workspaceId,
+        async (tx) =>
+          [await governingPolicy(tx, workspaceId, null), await readTemplateValues(tx, workspaceId)] as const,
       );
-      return renderPreview(policy, templateId, request.body);
+      // The workspace's own links show in the preview as they will in the message.
+      return renderPreview(policy, templateId, {
+        ...request.body,
+        values: { ...values, ...request.body.values },
+      });
+    },
+  );
+
+  const Variables = z.object({
+    items: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        example: z.string().nullable(),
+        templates: z.array(z.string()),
+        value: z.string().nullable(),
+      }),
+    ),
+  });
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/template-values',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "The pack's workspace template variables (the SaaS's own links) and the values set for them",
+        description:
+          'Every variable a template of the active pack takes `from: workspace`, with its description, example, the templates that use it and the value set (null: it renders empty).',
+        params: W,
+        response: { 200: Variables },
+      },
+      config: { access: 'packs.read' },
+    },
+    async (request) => {
+      const { workspaceId } = request.params;
+      return deps.database.inWorkspace(workspaceId, async (tx) => ({
+        items: workspaceVariables(
+          await governingPolicy(tx, workspaceId, null),
+          await readTemplateValues(tx, workspaceId),
+        ),
+      }));
+    },
+  );
+
+  r.patch(
+    '/api/v1/workspaces/:workspaceId/template-values',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "Set the workspace's values of template variables (null removes one)",
+        description:
+          'Merged name by name. Only variables the active pack declares `from: workspace` may be set; one named `…_url` or `…_link` must be an absolute http(s) link. Any problem refuses the whole change.',
+        params: W,
+        body: z.strictObject({
+          values: z
+            .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().max(2000).nullable())
+            .refine((v) => Object.keys(v).length <= 100, 'At most 100 values at once.'),
+        }),
+        response: { 200: Variables },
+      },
+      config: { access: 'notifications.manage' },
+    },
+    async (request) => {
+      const { workspaceId } = request.params;
+      return deps.database.inWorkspace(workspaceId, async (tx) => {
+        const policy = await governingPolicy(tx, workspaceId, null);
+        const values = await updateTemplateValues(tx, workspaceId, policy, request.body.values);
+        await appendAudit(tx, deps.now(), {
+          actor: accessOf(request).actor,
+          action: 'template-values.updated',
+          target: `workspace:${workspaceId}`,
+          data: { values: request.body.values },
+        });
+        return { items: workspaceVariables(policy, values) };
+      });
     },
   );
 }

@@ -114,6 +114,7 @@ export function runAction(ctx: Ctx, action: Frozen<Action>, rule: string, index:
       type: 'notify',
       template: action.survey.template,
       survey: action.survey.id,
+      surveyScale: action.survey.kind ?? 'nps',
       to: ['customer:'],
       rule,
       ...placement(ctx, channel),

@@ -205,8 +205,10 @@ export const EVENTS: Readonly<Record<string, EventSpec>> = {
       email: 'string',
       plan: 'string',
       name: 'string',
+      time_zone: 'string',
     },
-    summary: 'A user of a customer registers.',
+    summary:
+      "A user of a customer registers (`time_zone`: the IANA zone journeys' send windows are read in).",
   },
   'fact.set': {
     subject: { field: 'subject', kind: '' },
@@ -217,7 +219,8 @@ export const EVENTS: Readonly<Record<string, EventSpec>> = {
   'survey.answered': {
     subject: { field: 'user', kind: 'user' },
     required: { survey: 'string', score: 'number' },
-    summary: 'A survey answer (NPS 0-10, CSAT 1-5).',
+    optional: { comment: 'string', invitation: 'string' },
+    summary: 'A survey answer (NPS 0-10, CSAT 1-5), with the invitation it answers when it came by its link.',
   },
   'checklist.item_done': {
     subject: { field: 'run', kind: 'checklist' },

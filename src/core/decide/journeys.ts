@@ -3,6 +3,7 @@
  * from the trigger (or on a later event such as a survey answer) if its condition holds then; every
  * matching branch runs; the journey ends for the subject as soon as one exit condition holds.
  */
+import { compileCalendar, type BusinessCalendar, type WeeklyHoursSpec } from '../calendar.js';
 import { zoneOffsetMs } from '../instant.js';
 import type { Ctx } from './context.js';
 import { runAction } from './actions.js';
@@ -61,10 +62,46 @@ function runStep(ctx: Ctx, journeyId: string, stepIndex: number): void {
   ctx.s.journeys[journeyId] = { ...run, done: [...run.done, step.id] };
   if (!holds(step.when, ctx)) return;
   const rule = `journey:${journeyId}@${run.startedAtMs}:${step.id}`;
+  const first = ctx.effects.length;
   step.actions.forEach((action, i) => runAction(ctx, action, rule, i));
   for (const branch of step.branches ?? []) {
     if (!holds(branch.when, ctx)) continue;
     branch.actions.forEach((action, i) => runAction(ctx, action, `${rule}:${branch.id}`, i));
+  }
+  if (journey.sendWindow) holdForSendWindow(ctx, journeyId, journey.sendWindow, first);
+}
+
+/**
+ * "No SMS at 3 a.m." (issue 9): the step's messages to the customer, decided from `first` on, wait until
+ * the journey's send window is open in the customer's zone (the subject's `time_zone`, else the pack's).
+ * Only the sending waits: the step is done now, and its tasks and internal notices are not held.
+ */
+function holdForSendWindow(ctx: Ctx, journeyId: string, hours: WeeklyHoursSpec, first: number): void {
+  const window = sendWindowIn(ctx, journeyId, hours, zoneOfSubject(ctx));
+  for (let i = first; i < ctx.effects.length; i++) {
+    const effect = ctx.effects[i]!;
+    if (effect.type !== 'notify' || !effect.to.some((to) => to.startsWith('customer:'))) continue;
+    const from = Math.max(ctx.nowMs, effect.notBeforeMs ?? ctx.nowMs);
+    const open = window.nextOpen(from);
+    if (open > from && Number.isFinite(open)) ctx.effects[i] = { ...effect, notBeforeMs: open };
+  }
+}
+
+function zoneOfSubject(ctx: Ctx): string {
+  const zone = ctx.s.fields.time_zone;
+  return typeof zone === 'string' && zone !== '' ? zone : ctx.ep.timeZone;
+}
+
+function sendWindowIn(ctx: Ctx, journeyId: string, hours: WeeklyHoursSpec, zone: string): BusinessCalendar {
+  const compile = (timeZone: string) =>
+    ctx.ep.memo(`send-window:${journeyId}:${timeZone}`, () =>
+      compileCalendar({ id: `send-window:${journeyId}`, timeZone, hours }),
+    );
+  try {
+    return compile(zone);
+  } catch {
+    // A zone the runtime does not know (a contact's bad data): the pack's zone, not no window at all.
+    return compile(ctx.ep.timeZone);
   }
 }
 

@@ -85,6 +85,8 @@ export type Effect = EffectBase &
         readonly rule?: string;
         /** The survey this message asks (NPS, CSAT). */
         readonly survey?: string;
+        /** Its answers: NPS 0-10 or CSAT 1-5. */
+        readonly surveyScale?: 'nps' | 'csat';
       }
     | {
         readonly type: 'task';

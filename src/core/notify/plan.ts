@@ -7,7 +7,7 @@
 import type { DeliveryKind } from './kinds.js';
 import type { Policy } from '../../packs/compile.js';
 import { renderTemplate } from '../templates.js';
-import type { Addressee, Directory } from './recipients.js';
+import type { Addressee, Directory, Resolved } from './recipients.js';
 import { resolveRecipients } from './recipients.js';
 import { quietUntil } from './quiet-hours.js';
 
@@ -45,6 +45,51 @@ export interface Plan {
   readonly deliveries: readonly PlannedDelivery[];
   /** Why someone meant got nothing (no member holds a role, no phone number, …). */
   readonly problems: readonly string[];
+}
+
+/** A person of the account the message is about (Smart Estate's estate admin), with their role there. */
+export interface AccountContact {
+  readonly role: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly locale?: string;
+}
+
+/** The directory, plus the contacts of the account the message is about (directory.ts reads them). */
+export type AccountDirectory = Directory & { readonly accountContacts?: readonly AccountContact[] };
+
+/**
+ * Who `to` means. `role:<id>` of a role the pack gives to the customer's own users (`scope: account`, e.g.
+ * `role:estate-admin`) is the account's contacts with that role when it has any; otherwise, and for every
+ * other recipient, as recipients.ts resolves it (workspace members).
+ */
+export function resolveFor(policy: Policy, directory: AccountDirectory, to: readonly string[]): Resolved {
+  const contacts = directory.accountContacts ?? [];
+  const own: Addressee[] = [];
+  const rest: string[] = [];
+  for (const recipient of to) {
+    const role = recipient.startsWith('role:') ? recipient.slice('role:'.length) : '';
+    const found = policy.roles[role]?.scope === 'account' ? contacts.filter((c) => c.role === role) : [];
+    if (found.length === 0) rest.push(recipient);
+    for (const c of found)
+      own.push({
+        recipient,
+        name: c.name,
+        ...(c.email ? { email: c.email } : {}),
+        ...(c.phone ? { phone: c.phone } : {}),
+        ...(c.locale ? { locale: c.locale } : {}),
+      });
+  }
+  const members = resolveRecipients(directory, rest);
+  const seen = new Set(members.addressees.map((a) => a.email?.toLowerCase() ?? a.phone ?? a.recipient));
+  const people = own.filter((a) => {
+    const key = a.email?.toLowerCase() ?? a.phone ?? `${a.recipient}:${a.name ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { addressees: [...people, ...members.addressees], unresolved: members.unresolved };
 }
 
 /** How each kind of pack channel is delivered. */
@@ -120,20 +165,24 @@ function addressFor(kind: DeliveryKind, a: Addressee): string | undefined {
 export function planDeliveries(input: {
   readonly policy: Policy;
   readonly intent: NotifyIntent;
-  readonly directory: Directory;
+  readonly directory: AccountDirectory;
   /** Template values: the record's fields, the event's, the workspace's. */
   readonly values: Readonly<Record<string, unknown>>;
   readonly nowMs: number;
 }): Plan {
   const { policy, intent, directory, values, nowMs } = input;
   const problems: string[] = [];
-  const channel = policy.channels[intent.channel];
+  // A template's channel kind stands for the channel when the pack declares none of that kind (the engine
+  // names it so, actions.ts): Smart Estate's estate-access-enabled email has no `email` channel to go by.
+  const channel: { id: string; kind: string; address?: string; audience?: string } | undefined =
+    policy.channels[intent.channel] ??
+    (Object.hasOwn(TRANSPORT, intent.channel) ? { id: intent.channel, kind: intent.channel } : undefined);
   const critical = isCriticalLevel(policy, intent.level);
   if (!channel) return { deliveries: [], problems: [`the pack has no channel "${intent.channel}"`] };
   const transport = TRANSPORT[channel.kind] ?? 'feed';
   if (transport === 'slack' || transport === 'webhook' || transport === 'feed') {
     const rendered = render(policy, intent, values, undefined, problems);
-    const names = resolveRecipients(directory, intent.to).addressees.map((a) => a.name ?? a.recipient);
+    const names = resolveFor(policy, directory, intent.to).addressees.map((a) => a.name ?? a.recipient);
     const text = names.length > 0 ? `${rendered.text}\n\nFor: ${names.join(', ')}` : rendered.text;
     const kind: DeliveryKind = transport === 'feed' ? 'in-app' : transport;
     return {
@@ -151,7 +200,7 @@ export function planDeliveries(input: {
       problems,
     };
   }
-  const resolved = resolveRecipients(directory, intent.to);
+  const resolved = resolveFor(policy, directory, intent.to);
   problems.push(...resolved.unresolved);
   const people: Addressee[] = [...resolved.addressees];
   // An internal email channel with its own address (a shared mailbox) gets the message too.

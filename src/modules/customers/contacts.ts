@@ -27,6 +27,8 @@ export interface ContactInput {
   readonly phone?: string | null;
   readonly email?: string | null;
   readonly locale?: string | null;
+  /** IANA zone: journeys' send windows are read in it (else the pack's zone). */
+  readonly timeZone?: string | null;
   readonly role?: string | null;
   readonly unit?: string | null;
 }
@@ -38,6 +40,7 @@ export interface ContactView {
   readonly phone: string | null;
   readonly email: string | null;
   readonly locale: string | null;
+  readonly timeZone: string | null;
   readonly role: string | null;
   readonly unit: string | null;
   readonly status: ContactStatus;
@@ -53,6 +56,7 @@ export const contactView = (row: ContactRow): ContactView => ({
   phone: row.phone,
   email: row.email,
   locale: row.locale,
+  timeZone: row.timeZone,
   role: row.role,
   unit: row.unit,
   status: row.status,
@@ -99,6 +103,7 @@ async function register(
     ['phone', row.phone],
     ['email', row.email],
     ['locale', row.locale],
+    ['time_zone', row.timeZone],
     ['plan', plan],
   ] as const)
     if (value) data[field] = value;
@@ -135,6 +140,7 @@ export async function createContact(
         phone,
         email: input.email ?? null,
         locale: input.locale ?? null,
+        timeZone: input.timeZone ?? null,
         role: input.role ?? null,
         unit: input.unit ?? null,
         registeredAt: input.register ? now : null,
@@ -174,7 +180,7 @@ export async function updateContact(
   const set: Partial<ContactRow> = { updatedAt: now };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.phone !== undefined) set.phone = phone;
-  for (const field of ['email', 'locale', 'role', 'unit'] as const)
+  for (const field of ['email', 'locale', 'timeZone', 'role', 'unit'] as const)
     if (patch[field] !== undefined) set[field] = patch[field] ?? null;
   if (patch.status !== undefined) set.status = patch.status;
   try {

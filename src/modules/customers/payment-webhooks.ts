@@ -16,7 +16,6 @@
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { newWebhookSecret } from '../../channels/standard-webhooks.js';
-import type { Effect } from '../../core/decide/types.js';
 import type { Engine } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { KeyService } from '../../security/keys.js';
@@ -39,7 +38,6 @@ import {
   type PaymentEvent,
   type Verified,
 } from './payment-events.js';
-import { announceActivation } from './signups.js';
 
 /** How far ahead of our clock a provider's event may be dated (clock skew). */
 const MAX_AHEAD_MS = 5 * 60_000;
@@ -116,7 +114,10 @@ export async function createPaymentWebhook(
   return { webhook: view(ctx, row!, 1), ...(input.kind === 'generic' ? { secret } : {}) };
 }
 
-async function secretsOf(ctx: PaymentContext, row: typeof paymentWebhooks.$inferSelect): Promise<string[]> {
+export async function secretsOf(
+  ctx: PaymentContext,
+  row: typeof paymentWebhooks.$inferSelect,
+): Promise<string[]> {
   return JSON.parse(await ctx.keys.open(row.workspaceId, row.secretsSealed, place(row.id))) as string[];
 }
 
@@ -328,7 +329,9 @@ async function applyDelivery(
       .set({ billingEventAt: new Date(event.occurredAtMs) })
       .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, event.account)));
     const actor = `payment-webhook:${webhookId}`;
-    const handled = await ctx.engine.handleIn(tx, workspaceId, {
+    // A hosted checkout's confirmation on an approved signup activates the estate: what going live starts
+    // (the hand-off, the admin's account) is the engine's activation observer's, in this transaction.
+    await ctx.engine.handleIn(tx, workspaceId, {
       type: event.type,
       subject: `account:${event.account}`,
       // A verified delivery is the provider's own word: a hosted checkout's confirmation carries the
@@ -342,11 +345,6 @@ async function applyDelivery(
       },
       actor,
     });
-    // A hosted checkout's confirmation on an approved signup activates the estate: it goes live now.
-    const moves = handled.effects.filter(
-      (e): e is Extract<Effect, { type: 'transition' }> => e.type === 'transition',
-    );
-    await announceActivation(tx, ctx.engine, workspaceId, event.account, moves, actor);
     return answer('applied', '');
   });
 }

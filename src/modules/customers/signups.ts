@@ -6,9 +6,9 @@
  *
  * The pack decides every move: these use cases only send its events, in one transaction each. Confirming
  * a payment on an approved signup moves the estate and its subscription to ACTIVE in the same decision
- * (the pack's `estate` transition carries the subscription's), and the estate's going live is then told
- * to the engine (`estate.activated`) in that same transaction, so the customer-success hand-off starts
- * exactly when the estate is live — or not at all.
+ * (the pack's `estate` transition carries the subscription's). What going live starts — `estate.activated`
+ * (the customer-success hand-off) and the estate admin's user account becoming ACTIVE — is the engine
+ * observer's in activation.ts, in that same transaction, whichever path activated the estate.
  */
 import type { Effect } from '../../core/decide/types.js';
 import type { Engine, EngineEventInput } from '../../engine/engine.js';
@@ -16,6 +16,7 @@ import { loadSubject } from '../../engine/subjects.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
 import { accountSubject, createAccount, getAccount, updateAccount } from './accounts.js';
+import { ESTATE_ADMIN_ROLE, estateWentLive } from './activation.js';
 import { createContact } from './contacts.js';
 import { recordFacts } from './facts.js';
 
@@ -39,7 +40,10 @@ const event = (
 ) =>
   ({ type, subject: accountSubject(account), data: { account, ...data }, actor }) satisfies EngineEventInput;
 
-/** Records the signup: the account, its admin contact (estate-admin role) and `signup.submitted`. */
+/**
+ * Records the signup: the account, its admin contact (estate-admin role, registered: the admin made the
+ * sign-up, so their `user:` account exists, pending, from now) and `signup.submitted`.
+ */
 export async function submitSignup(
   tx: Tx,
   engine: Engine,
@@ -69,7 +73,8 @@ export async function submitSignup(
       name: input.admin.name,
       phone: input.admin.phone ?? null,
       email: input.admin.email ?? null,
-      role: 'estate-admin',
+      role: ESTATE_ADMIN_ROLE,
+      register: true,
     },
     actor,
     now,
@@ -82,6 +87,9 @@ export async function submitSignup(
       input.account,
       {
         name: input.name,
+        // The estate-access-enabled message's values (004#32); `name` itself names the record, not a field.
+        estate_name: input.name,
+        estate_admin_name: input.admin.name,
         location: input.location,
         units: input.units,
         type: input.type,
@@ -152,8 +160,8 @@ export interface ManualPayment {
 /**
  * Finance records a manual payment (a bank transfer matched on the statement, 004#28): the payment method
  * and finance's confirmation become facts, finance approves, and the payment is confirmed — in one
- * transaction. On an approved signup the pack then activates the estate and its subscription; the answer
- * says whether it did.
+ * transaction. On an approved signup the pack then activates the estate and its subscription (and the
+ * activation observer what follows); the answer says whether it did.
  */
 export async function recordManualPayment(
   tx: Tx,
@@ -190,23 +198,12 @@ export async function recordManualPayment(
       'OPS_CONFLICT',
       'The payment cannot be confirmed yet: the pack confirms a payment only on an approved signup (approve it first), and only once.',
     );
-  return { confirmed, activated: await announceActivation(tx, engine, workspaceId, accountId, moves, actor) };
-}
-
-/**
- * When a decision moved the account's estate lifecycle to active, the estate went live: the engine is told
- * (`estate.activated`) in the same transaction, which starts the customer-success hand-off (004#77).
- */
-export async function announceActivation(
-  tx: Tx,
-  engine: Engine,
-  workspaceId: string,
-  accountId: string,
-  moves: readonly Extract<Effect, { type: 'transition' }>[],
-  actor: string,
-): Promise<boolean> {
   const { ep } = await engine.policyFor(tx, workspaceId, accountSubject(accountId));
-  const live = moves.some((m) => ep.policy.lifecycles[m.lifecycle]?.for === 'estate' && m.to === 'active');
-  if (live) await engine.handleIn(tx, workspaceId, event('estate.activated', accountId, {}, actor));
-  return live;
+  return {
+    confirmed,
+    activated: estateWentLive(
+      ep,
+      handled.flatMap((h) => h.effects),
+    ),
+  };
 }

@@ -1,14 +1,17 @@
 /**
- * What routing reads from the record: the pack version that governs a subject, and the workspace's people
- * with the addresses and preferences channels need.
+ * What routing reads from the record: the pack version that governs a subject, the workspace's people
+ * with the addresses and preferences channels need, and, for a message about an account, that account's
+ * active contacts (so `role:estate-admin` reaches the estate's own admin, plan.ts).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Fields } from '../../core/decide/types.js';
-import type { Directory } from '../../core/notify/recipients.js';
+import type { AccountContact, AccountDirectory } from '../../core/notify/plan.js';
 import { compilePack, type Policy } from '../../packs/compile.js';
 import type { Pack } from '../../packs/schema/pack.js';
 import { rowsOf, type Tx } from '../../store/database.js';
 import { memberships, packVersions, users } from '../../store/schema.js';
+import { accountContacts } from '../../store/schema-customers.js';
+import { accountIdOf } from '../customers/accounts.js';
 import { onCallByRotation } from '../incidents/oncall.js';
 
 const policies = new Map<string, Policy>();
@@ -48,7 +51,8 @@ export async function governingPolicy(
 
 /**
  * The workspace's people as recipients resolve them. Rotations with an on-call schedule carry who is on
- * call at `atMs` (default: the database's clock), so `rotation:<id>` reaches that person.
+ * call at `atMs` (default: the database's clock), so `rotation:<id>` reaches that person. With `subject`
+ * an account (`account:EST-7`), its active contacts with a role come too.
  */
 export async function directoryOf(
   tx: Tx,
@@ -57,7 +61,9 @@ export async function directoryOf(
   policy: Policy | null,
   fields: Fields,
   atMs?: number,
-): Promise<Directory> {
+  /** The record the message is about. */
+  subject?: string,
+): Promise<AccountDirectory> {
   const members = await tx
     .select({
       userId: users.id,
@@ -83,7 +89,39 @@ export async function directoryOf(
       return scheduled ? { ...r, onCall: scheduled.userIds } : r;
     }),
     fields,
+    accountContacts: subject ? await contactsOf(tx, workspaceId, subject) : [],
   };
+}
+
+/** The active contacts with a role of the account `subject` names (none for another kind of subject). */
+async function contactsOf(tx: Tx, workspaceId: string, subject: string): Promise<AccountContact[]> {
+  const accountId = accountIdOf(subject);
+  if (accountId === null) return [];
+  const rows = await tx
+    .select({
+      role: accountContacts.role,
+      name: accountContacts.name,
+      email: accountContacts.email,
+      phone: accountContacts.phone,
+      locale: accountContacts.locale,
+    })
+    .from(accountContacts)
+    .where(
+      and(
+        eq(accountContacts.workspaceId, workspaceId),
+        eq(accountContacts.accountId, accountId),
+        eq(accountContacts.status, 'active'),
+        isNotNull(accountContacts.role),
+      ),
+    )
+    .orderBy(accountContacts.id);
+  return rows.map((r) => ({
+    role: r.role!,
+    name: r.name,
+    ...(r.email ? { email: r.email } : {}),
+    ...(r.phone ? { phone: r.phone } : {}),
+    ...(r.locale ? { locale: r.locale } : {}),
+  }));
 }
 
 async function dbNowMs(tx: Tx): Promise<number> {

@@ -18,6 +18,7 @@ import { loadSubject } from '../../engine/subjects.js';
 import { sqlNow } from '../../engine/sql-time.js';
 import { rowsOf, type Database, type Tx } from '../../store/database.js';
 import { deliveryAttempts, outbox, workspaces } from '../../store/schema.js';
+import { inviteToSurvey, isSurveyScale, surveyLink } from '../customers/surveys.js';
 import { directoryOf, governingPolicy } from './directory.js';
 import { reportUndeliverable } from './undeliverable.js';
 import { isJourneyRule, newUnsubscribeToken, unsubscribedAmong, unsubscribeUrl } from './unsubscribe.js';
@@ -78,7 +79,7 @@ export async function expandNotification(
     const subject = intent.subject ? await loadSubject(tx, message.workspaceId, intent.subject) : null;
     const policy = await governingPolicy(tx, message.workspaceId, subject?.pack.hash ?? null);
     const [ws] = await tx
-      .select({ name: workspaces.name, slug: workspaces.slug })
+      .select({ name: workspaces.name, slug: workspaces.slug, values: workspaces.templateValues })
       .from(workspaces)
       .where(eq(workspaces.id, message.workspaceId));
     const nowMs = (await nowIn(tx, options.now())).getTime();
@@ -91,14 +92,17 @@ export async function expandNotification(
       // `status_page_link` (ShopSmart's SEV1 notice: "[status page link]"): the workspace's public status page.
       const values = {
         ...fields,
+        // The workspace's own links (`upgrade_url`, `export_data_url`): the pack's `from: workspace` values.
+        ...ws?.values,
         workspace_name: ws?.name ?? '',
         subject_key: intent.subject,
         ...(ws && options.publicUrl ? { status_page_link: `${options.publicUrl}/status/${ws.slug}` } : {}),
+        ...(await surveyValues(tx, message, intent.subject, fields, nowMs, options.publicUrl)),
       };
       const plan = planDeliveries({
         policy,
         intent,
-        directory: await directoryOf(tx, message.workspaceId, policy, fields, nowMs),
+        directory: await directoryOf(tx, message.workspaceId, policy, fields, nowMs, intent.subject),
         values,
         nowMs,
       });
@@ -175,6 +179,33 @@ export async function expandNotification(
       );
     return { recorded: true };
   });
+}
+
+/**
+ * A survey (a journey's `survey` action) is an invitation with its own link, recorded here, in the
+ * expansion's transaction: every channel of the message carries the same link, which takes one answer.
+ */
+async function surveyValues(
+  tx: Tx,
+  message: OutboxMessage,
+  subject: string,
+  fields: Fields,
+  nowMs: number,
+  publicUrl: string,
+): Promise<{ survey_url?: string }> {
+  const survey = message.payload.survey;
+  if (typeof survey !== 'string' || !subject) return {};
+  const scale = isSurveyScale(message.payload.surveyScale) ? message.payload.surveyScale : 'nps';
+  const account = typeof fields.account === 'string' ? fields.account : null;
+  const invitation = await inviteToSurvey(tx, message.workspaceId, {
+    survey,
+    scale,
+    subject,
+    accountId: account ?? (subject.startsWith('account:') ? subject.slice('account:'.length) : null),
+    messageId: message.id,
+    at: new Date(nowMs),
+  });
+  return { survey_url: surveyLink(publicUrl, message.workspaceId, invitation.id, invitation.token) };
 }
 
 async function nowIn(tx: Tx, now: Date | null): Promise<Date> {

@@ -68,7 +68,7 @@ export interface HelpSite {
   readonly basePath: string;
 }
 
-function layout(site: HelpSite | null, title: string, body: string, search = ''): string {
+export function layout(site: HelpSite | null, title: string, body: string, search = ''): string {
   const head = site
     ? `<header><a href="${escapeHtml(site.basePath)}">${escapeHtml(site.name)} help centre</a><form method="get" action="${escapeHtml(site.basePath)}/search" role="search"><label>Search <input type="search" name="q" value="${escapeHtml(search)}" maxlength="200"></label> <button type="submit">Search</button></form></header>`
     : '';

@@ -18,7 +18,16 @@ export const Action = z
       }),
     }),
     z.strictObject({ flag: z.strictObject({ label: Text, for: Recipient.optional() }) }),
-    z.strictObject({ survey: z.strictObject({ id: z.string().min(1), template: Ref('a template') }) }),
+    z.strictObject({
+      survey: z.strictObject({
+        id: z.string().min(1),
+        template: Ref('a template'),
+        kind: z
+          .enum(['nps', 'csat'])
+          .optional()
+          .describe('`nps` (0-10, the default) or `csat` (1-5): the answers the survey link accepts.'),
+      }),
+    }),
     z.strictObject({ escalate: z.strictObject({ to: Recipient, reason: Text.optional() }) }),
     z.strictObject({
       record: z

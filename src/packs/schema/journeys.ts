@@ -1,6 +1,7 @@
 /** Journeys: steps at offsets from a trigger, with conditions on facts, branches and exits. */
 import { z } from 'zod';
 import { Action } from './actions.js';
+import { WeeklyHours } from './calendars.js';
 import { Condition, Duration, Facts, Id, Quote, Recipient, Text } from './common.js';
 
 export const JourneyStep = z
@@ -46,6 +47,9 @@ export const Journey = z.strictObject({
     .describe(
       'Start at most once per calendar period (in the pack\'s zone) for the same values of `per`: "once per feature per calendar month".',
     ),
+  sendWindow: WeeklyHours.optional().describe(
+    "When the journey's messages to the customer may go out, in the customer's own zone (the subject's `time_zone` field, e.g. from the contact; else the pack's `timeZone`): `{ daily: ['09:00-21:00'] }`. A message due outside it waits for the window to open; tasks and internal notices are not held.",
+  ),
   steps: z.array(JourneyStep).min(1),
   quote: Quote.optional(),
   facts: Facts.optional(),

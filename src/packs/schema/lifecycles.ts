@@ -11,6 +11,12 @@ export const LifecycleState = z.strictObject({
   label: Text,
   terminal: z.boolean().default(false),
   readOnly: z.boolean().default(false).describe('The customer keeps read-only access in this state.'),
+  erasesData: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Entering this state deletes the account's data (contacts, usage facts, custom fields) and records the deletion; the account stays as a tombstone with its states. For the end of a retention period (POS data deleted).",
+    ),
   quote: Quote.optional(),
 });
 

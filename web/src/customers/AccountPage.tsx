@@ -13,7 +13,10 @@ import { usePageHeading } from '../support/page-heading';
 import { AccessCard, CustomFieldsCard, FactsCard, LifecyclesCard } from './AccountCards';
 import { StateBadge } from './badges';
 import { ContactsCard } from './ContactsCard';
+import { ExportButton } from './ExportButton';
 import { JourneysCard } from './JourneysCard';
+import { SurveysCard } from './SurveysCard';
+import { TasksCard } from './TasksCard';
 import { useCursorPages } from './paging';
 import { reviewsSignup, SignupCard } from './SignupCard';
 import { TimelineCard } from './TimelineCard';
@@ -40,11 +43,19 @@ export function AccountPage({ workspace, access, accountId }: Props) {
     customersApi.timeline(w, accountId, after, TIMELINE_PAGE),
   );
   const journeys = useLoad(`${key}/journeys`, () => customersApi.journeys(w, accountId));
+  const surveys = useLoad(`${key}/surveys`, () => customersApi.surveys(w, accountId));
+  const tasks = useLoad(`${key}/tasks`, () => customersApi.tasks(w, accountId));
   const { reload: reloadAccount } = account;
   const { reload: reloadAnswer } = answer;
   const { reload: reloadContacts } = contacts.list;
   const { reload: reloadTimeline } = timeline.list;
   const { reload: reloadJourneys } = journeys;
+  const { reload: reloadTasks } = tasks;
+  // A task done lands on the timeline with its note.
+  const taskDone = useCallback(() => {
+    reloadTasks();
+    reloadTimeline();
+  }, [reloadTasks, reloadTimeline]);
   // A contact registered starts the pack's journeys on them; whatever lands on the timeline may move one.
   const contactsChanged = useCallback(() => {
     reloadAccount();
@@ -62,6 +73,7 @@ export function AccountPage({ workspace, access, accountId }: Props) {
   }, [reloadAccount, reloadAnswer, reloadTimeline, reloadJourneys]);
 
   const a = account.data;
+  const names = new Map((contacts.list.data?.items ?? []).map((c) => [`user:${c.id}`, c.name]));
   return (
     <>
       <AccountHeader workspace={workspace} accountId={accountId} account={a} />
@@ -96,6 +108,14 @@ export function AccountPage({ workspace, access, accountId }: Props) {
             onChanged={contactsChanged}
           />
           <JourneysCard journeys={journeys} />
+          <TasksCard
+            workspace={workspace}
+            tasks={tasks}
+            names={names}
+            canComplete={access.permissions.has('events.write')}
+            onChanged={taskDone}
+          />
+          <SurveysCard surveys={surveys} names={names} />
           <TimelineCard timeline={timeline} contacts={contacts.list.data?.items ?? []} />
         </>
       )}
@@ -120,6 +140,7 @@ function AccountHeader({
         <h1 ref={heading} tabIndex={-1}>
           {name}
         </h1>
+        <ExportButton workspaceId={workspace.id} accountId={accountId} />
         <AppLink to={CUSTOMERS_PATH} className="button">
           All customers
         </AppLink>

@@ -16,6 +16,7 @@ import { AccountFilters, type AccountsFilter, filterOf, searchOf } from './Accou
 import { AccountsTable } from './AccountsTable';
 import { MoreButton } from './badges';
 import { NewAccountForm } from './NewAccountForm';
+import { METRICS_PATH } from './MetricsPage';
 import { useCursorPages } from './paging';
 import { accountPath, CUSTOMERS_PATH, REVIEW_PATH } from './words';
 
@@ -62,6 +63,9 @@ export function AccountsPage({ workspace, access }: Props) {
           <span className="heading-workspace">{workspace.name}</span>
         </h1>
         <div className="actions">
+          <AppLink to={METRICS_PATH} className="button">
+            Metrics
+          </AppLink>
           <AppLink to={REVIEW_PATH} className="button">
             Review queue
           </AppLink>

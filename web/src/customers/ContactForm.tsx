@@ -11,7 +11,7 @@ import { customersApi } from '../customers-api';
 import { useAction, useSession } from '../session';
 import { useFieldErrors } from './field-errors';
 
-const FIELDS = ['name', 'phone', 'email', 'role', 'unit', 'locale', 'register'] as const;
+const FIELDS = ['name', 'phone', 'email', 'role', 'unit', 'locale', 'timeZone', 'register'] as const;
 type Text = Exclude<(typeof FIELDS)[number], 'register'>;
 const EMPTY: Readonly<Record<Text, string>> = {
   name: '',
@@ -20,6 +20,7 @@ const EMPTY: Readonly<Record<Text, string>> = {
   role: '',
   unit: '',
   locale: '',
+  timeZone: '',
 };
 
 interface Props {
@@ -95,6 +96,12 @@ export function ContactForm({ workspace, accountId, onAdded }: Props) {
         />
         <TextField {...field('unit')} label="Unit (optional)" maxLength={60} />
         <TextField {...field('locale')} label="Locale (optional)" hint="BCP 47, e.g. hi-IN" maxLength={35} />
+        <TextField
+          {...field('timeZone')}
+          label="Time zone (optional)"
+          hint="IANA, e.g. Asia/Kolkata: journey messages wait for the send window in this zone"
+          maxLength={64}
+        />
         <div className="field register-field">
           <label className="check">
             <input

@@ -1,7 +1,8 @@
 /**
  * The account's contacts: who they are, how to reach them, whether they signed up, and (with
  * `accounts.write`) suspending and reinstating one — contacts are suspended, not deleted (Smart Estate:
- * "suspend records rather than deleting active users when there is uncertainty") — and adding one.
+ * "suspend records rather than deleting active users when there is uncertainty") — adding one, and importing
+ * many from a CSV file.
  */
 import type { Workspace } from '../api';
 import { DataTable, ErrorNotice } from '../controls';
@@ -9,6 +10,7 @@ import { type Contact, customersApi } from '../customers-api';
 import { useAction, useSession } from '../session';
 import { MoreButton, StateBadge, When } from './badges';
 import { ContactForm } from './ContactForm';
+import { ContactImportForm } from './ContactImportForm';
 import type { CursorPages } from './paging';
 
 const COLUMNS = ['Name', 'Phone', 'Email', 'Locale', 'Status', 'Signed up'];
@@ -80,6 +82,7 @@ export function ContactsCard({ workspace, accountId, contacts, canWrite, onChang
       )}
       <MoreButton pages={contacts} label="More contacts" />
       {canWrite && <ContactForm workspace={workspace} accountId={accountId} onAdded={onChanged} />}
+      {canWrite && <ContactImportForm workspace={workspace} accountId={accountId} onImported={onChanged} />}
     </section>
   );
 }

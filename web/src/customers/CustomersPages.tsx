@@ -1,6 +1,7 @@
 /**
  * Which customers page a path shows: the accounts (`/customers`), the signup review queue
- * (`/customers/review`) or one account (`/customers/<accountId>`). Only once the role's permissions are known and include reading records;
+ * (`/customers/review`), the metrics dashboard (`/customers/metrics`) or one account
+ * (`/customers/<accountId>`). Only once the role's permissions are known and include reading records;
  * anything else is left to the app's Page (loading, MFA, "not available").
  */
 import type { ReactNode } from 'react';
@@ -9,6 +10,7 @@ import { NotAllowed, NotFound } from '../AreaPage';
 import type { WorkspaceAccess } from '../permissions';
 import { AccountPage } from './AccountPage';
 import { AccountsPage } from './AccountsPage';
+import { METRICS_PATH, MetricsPage } from './MetricsPage';
 import { ReviewPage } from './ReviewPage';
 import { CUSTOMERS_PATH, REVIEW_PATH } from './words';
 import '../support/support.css';
@@ -25,6 +27,7 @@ export function customersPage(path: string, workspace: Workspace | null, access:
     return <AccountsPage key={`${workspace.id}${page}`} workspace={workspace} access={access} />;
   // Compared before decoding: an account whose id is `review` has the address `/customers/%72eview`.
   if (page === REVIEW_PATH) return <ReviewPage key={`${workspace.id}${page}`} workspace={workspace} />;
+  if (page === METRICS_PATH) return <MetricsPage key={`${workspace.id}${page}`} workspace={workspace} />;
   const rest = page.slice(CUSTOMERS_PATH.length + 1);
   let accountId: string;
   try {

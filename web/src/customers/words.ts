@@ -7,7 +7,7 @@ export const CUSTOMERS_PATH = '/customers';
 export const REVIEW_PATH = `${CUSTOMERS_PATH}/review`;
 
 /** The area's own pages under /customers, whose names an account id could also be. */
-const SUB_PAGES: ReadonlySet<string> = new Set(['review']);
+const SUB_PAGES: ReadonlySet<string> = new Set(['review', 'metrics']);
 
 /**
  * `/customers/shop_42`. An account whose id is a page's name (`review`) gets its first letter
