@@ -3,7 +3,7 @@
  * (`accounts.write` / `records.read`), and the sandbox provider's own page and its Pay / Decline, public
  * with the link's token. How a checkout is confirmed: src/modules/customers/checkout.ts.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.js';
@@ -17,9 +17,10 @@ import {
   openCheckout,
 } from '../../modules/customers/checkout.js';
 import { PaymentDeliveryRefused, type PaymentContext } from '../../modules/customers/payment-webhooks.js';
-import { HELP_CSP, invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
+import { invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
 import { findPublicWorkspace } from '../../modules/support/public-workspace.js';
 import type { AppDeps } from '../deps.js';
+import { sendPage, wantsHtml } from '../html-page.js';
 import { A, TAGS } from './customer-schemas.js';
 
 const CheckoutId = z.string().regex(/^cs_[0-9a-z]{10,40}$/, 'a checkout id (cs_…)');
@@ -38,18 +39,6 @@ const Checkout = z.object({
   expiresAt: z.string(),
   completedAt: z.string().nullable(),
 });
-
-const wantsHtml = (request: FastifyRequest) => request.headers.accept?.includes('text/html') ?? false;
-
-function html(reply: FastifyReply, status: number, page: string) {
-  return reply
-    .code(status)
-    .header('content-security-policy', HELP_CSP)
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex')
-    .type('text/html; charset=utf-8')
-    .send(page);
-}
 
 export function checkoutRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
   const ctx: PaymentContext = {
@@ -140,8 +129,8 @@ function sandboxRoutes(app: FastifyInstance, deps: AppDeps, ctx: PaymentContext)
         ws && token && CheckoutId.safeParse(request.params.checkoutId).success
           ? await checkoutForLink(ctx, ws.id, request.params.checkoutId, token)
           : null;
-      if (!ws || !checkout) return html(reply, 404, notFoundPage(null, INVALID_CHECKOUT_LINK));
-      return html(
+      if (!ws || !checkout) return sendPage(reply, 404, notFoundPage(null, INVALID_CHECKOUT_LINK));
+      return sendPage(
         reply,
         200,
         sandboxCheckoutPage({
@@ -183,7 +172,7 @@ function sandboxRoutes(app: FastifyInstance, deps: AppDeps, ctx: PaymentContext)
         const done = await completeSandboxCheckout(ctx, ws.id, checkoutId, t, outcome);
         if (wantsHtml(request)) {
           const row = await checkoutForLink(ctx, ws.id, checkoutId, t);
-          return html(reply, 200, sandboxResultPage(outcome, row!));
+          return sendPage(reply, 200, sandboxResultPage(outcome, row!));
         }
         return {
           checkout: done.checkout,
@@ -197,8 +186,8 @@ function sandboxRoutes(app: FastifyInstance, deps: AppDeps, ctx: PaymentContext)
             : error;
         if (!(failure instanceof OpsError) || !wantsHtml(request)) throw failure;
         if (failure.code === 'OPS_NOT_FOUND')
-          return html(reply, 404, notFoundPage(null, INVALID_CHECKOUT_LINK));
-        return html(reply, failure.spec.status, invalidPage(failure.message));
+          return sendPage(reply, 404, notFoundPage(null, INVALID_CHECKOUT_LINK));
+        return sendPage(reply, failure.spec.status, invalidPage(failure.message));
       }
     },
   );

@@ -3,7 +3,7 @@
  * the key), the in-app answer a SaaS posts with the invitation's id, each survey's results over a period,
  * and an account's invitations.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.js';
@@ -17,10 +17,11 @@ import {
   surveyResults,
   type SurveyInvitation,
 } from '../../modules/customers/surveys.js';
-import { HELP_CSP, invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
+import { invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
 import { findPublicWorkspace } from '../../modules/support/public-workspace.js';
 import type { Tx } from '../../store/database.js';
 import type { AppDeps } from '../deps.js';
+import { sendPage, wantsHtml } from '../html-page.js';
 import { periodOf, PeriodQuery } from '../period.js';
 import { accessOf } from '../session.js';
 import { A, Limit, retrying, TAGS, W } from './customer-schemas.js';
@@ -54,18 +55,6 @@ const view = (i: SurveyInvitation): z.infer<typeof Invitation> => ({
   comment: i.comment,
   answeredVia: i.answeredVia,
 });
-
-const wantsHtml = (request: FastifyRequest) => request.headers.accept?.includes('text/html') ?? false;
-
-function html(reply: FastifyReply, status: number, page: string) {
-  return reply
-    .code(status)
-    .header('content-security-policy', HELP_CSP)
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex')
-    .type('text/html; charset=utf-8')
-    .send(page);
-}
 
 export function surveyRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
   void app.register(async (scope) => {
@@ -109,9 +98,9 @@ function linkRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine): void {
               invitationForLink(tx, ws.id, request.params.surveyInvitationId, token),
             )
           : null;
-      if (!ws || !invitation) return html(reply, 404, notFoundPage(null, INVALID_SURVEY_LINK));
+      if (!ws || !invitation) return sendPage(reply, 404, notFoundPage(null, INVALID_SURVEY_LINK));
       const score = Number(request.query.score);
-      return html(
+      return sendPage(
         reply,
         200,
         surveyFormPage({
@@ -169,13 +158,13 @@ function linkRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine): void {
           ),
         );
         if (wantsHtml(request))
-          return html(reply, 200, surveyAnsweredPage(ws.name, answered.score!, answered.scale));
+          return sendPage(reply, 200, surveyAnsweredPage(ws.name, answered.score!, answered.scale));
         return view(answered);
       } catch (error) {
         if (!(error instanceof OpsError) || !wantsHtml(request)) throw error;
-        if (error.code === 'OPS_VALIDATION') return html(reply, 400, invalidPage(error.message));
-        if (error.code === 'OPS_SURVEY_ANSWERED') return html(reply, 409, invalidPage(error.message));
-        return html(reply, 404, notFoundPage(null, INVALID_SURVEY_LINK));
+        if (error.code === 'OPS_VALIDATION') return sendPage(reply, 400, invalidPage(error.message));
+        if (error.code === 'OPS_SURVEY_ANSWERED') return sendPage(reply, 409, invalidPage(error.message));
+        return sendPage(reply, 404, notFoundPage(null, INVALID_SURVEY_LINK));
       }
     },
   );

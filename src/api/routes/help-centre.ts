@@ -3,12 +3,11 @@
  * HTML under `/help/…` (plain forms, no JavaScript, a strict CSP); `/api/v1/help/…` answers JSON. Only
  * published articles are ever shown; a survey acts only with the token of the link that was sent.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OpsError } from '../../errors/catalog.js';
 import {
-  HELP_CSP,
   articlePage,
   indexPage,
   invalidPage,
@@ -24,6 +23,7 @@ import { findPublicWorkspace, type PublicWorkspace } from '../../modules/support
 import { answerSurvey, ticketForCustomer } from '../../modules/support/tickets.js';
 import type { SupportContext } from '../../modules/support/ticket-store.js';
 import type { AppDeps } from '../deps.js';
+import { sendPage, wantsHtml } from '../html-page.js';
 
 const Ref = z.string().min(1).max(64);
 const ArticleSlug = z.string().min(1).max(80);
@@ -31,21 +31,14 @@ const TicketNumber = z.string().regex(/^[1-9][0-9]{0,8}$/, 'a ticket number');
 const Token = z.string().max(200);
 const PAGE = { access: 'public' as const, rateLimit: { max: 300, timeWindow: '1 minute' } };
 
-const wantsHtml = (request: FastifyRequest) => request.headers.accept?.includes('text/html') ?? false;
 const siteOf = (ws: PublicWorkspace): HelpSite => ({
   name: ws.name,
   basePath: `/help/${encodeURIComponent(ws.slug)}`,
 });
 
 /** An HTML page under the help centre's own CSP (stricter than the app's: no scripts at all). */
-function html(reply: FastifyReply, status: number, page: string, cache: 'public' | 'private' = 'public') {
-  return reply
-    .code(status)
-    .header('content-security-policy', HELP_CSP)
-    .header('cache-control', cache === 'public' ? 'public, max-age=60' : 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(page);
-}
+const html = (reply: FastifyReply, status: number, page: string, cache: 'public' | 'private' = 'public') =>
+  sendPage(reply, status, page, cache);
 
 export function helpCentreRoutes(app: FastifyInstance, deps: AppDeps, support: SupportContext): void {
   void app.register(async (scope) => {
@@ -223,7 +216,6 @@ function surveyRoutes(app: FastifyInstance, deps: AppDeps, support: SupportConte
       const ticket = ws && token ? await ticketForCustomer(deps.database, ws.id, number, token) : null;
       if (!ws || !ticket) return html(reply, 404, notFoundPage(null, INVALID), 'private');
       const score = Number(request.query.score);
-      void reply.header('x-robots-tag', 'noindex');
       return html(
         reply,
         200,

@@ -35,6 +35,7 @@ import {
   unsubscribeFormPage,
 } from '../../modules/status/subscription-pages.js';
 import type { AppDeps } from '../deps.js';
+import { wantsHtml } from '../html-page.js';
 import { statusAdminRoutes } from './status-admin.js';
 
 const Slug = z.string().min(1).max(200);
@@ -237,7 +238,6 @@ function pageRoutes(app: FastifyInstance, deps: AppDeps, cache: StatusPageCache)
 }
 
 /** A browser (Accept: text/html) gets pages; scripts and mail clients get JSON or problem+json. */
-const wantsHtml = (request: FastifyRequest) => request.headers.accept?.includes('text/html') ?? false;
 
 const FORMS = {
   subscribe: { access: 'public' as const, rateLimit: { max: 10, timeWindow: '10 minutes' } },

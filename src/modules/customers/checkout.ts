@@ -11,14 +11,13 @@
  * reference = the checkout id) delivered to the chosen generic webhook. A checkout lives 24 hours, as a
  * Stripe Checkout Session does by default; a declined card leaves it open for another try.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { signWebhook } from '../../channels/standard-webhooks.js';
 import { OpsError } from '../../errors/catalog.js';
+import { hashLinkToken, matchesLinkToken, newLinkToken } from '../../security/link-tokens.js';
 import { newId } from '../../shared/ids.js';
 import type { Queryable } from '../../store/database.js';
 import { checkoutSessions, paymentWebhooks } from '../../store/schema-customers.js';
-import { sha256 } from '../support/ticket-store.js';
 import { getAccount } from './accounts.js';
 import { receivePayment, secretsOf, type DeliveryAnswer, type PaymentContext } from './payment-webhooks.js';
 
@@ -95,7 +94,7 @@ export async function openCheckout(
       { pointer: '/body/provider', message: `one of: ${Object.keys(PROVIDERS).join(', ')}` },
     ]);
   const now = ctx.now();
-  const token = randomBytes(24).toString('base64url');
+  const token = newLinkToken();
   const row = await ctx.database.inWorkspace(workspaceId, async (tx) => {
     if (!(await getAccount(tx, workspaceId, accountId)))
       throw new OpsError('OPS_NOT_FOUND', `No account "${accountId}" in this workspace.`);
@@ -122,7 +121,7 @@ export async function openCheckout(
         amount: input.amount,
         currency: input.currency.toUpperCase(),
         description: input.description ?? null,
-        tokenHash: sha256(token),
+        tokenHash: hashLinkToken(token),
         createdAt: now,
         expiresAt: new Date(now.getTime() + LIFETIME_MS),
       })
@@ -147,12 +146,6 @@ export async function accountCheckouts(
   return rows.map((r) => checkoutView(r, nowMs));
 }
 
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export const INVALID_CHECKOUT_LINK = 'This checkout link is not valid. Nothing was charged.';
 
 /** The checkout a sandbox page link opens, or null for a wrong id or token (the same either way). */
@@ -168,7 +161,7 @@ export async function checkoutForLink(
       .from(checkoutSessions)
       .where(and(eq(checkoutSessions.workspaceId, workspaceId), eq(checkoutSessions.id, id))),
   );
-  return row && row.provider === SANDBOX.id && sameHash(row.tokenHash, sha256(token)) ? row : null;
+  return row && row.provider === SANDBOX.id && matchesLinkToken(row.tokenHash, token) ? row : null;
 }
 
 /**

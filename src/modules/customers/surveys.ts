@@ -10,14 +10,13 @@
  * The answer comes by the survey page (the link, no sign-in: the token is the key) or in-app, through the
  * API with the invitation's id (the SaaS shows the question in its own app and posts the answer).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Engine } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
+import { hashLinkToken, matchesLinkToken, newLinkToken } from '../../security/link-tokens.js';
 import { newId } from '../../shared/ids.js';
 import { rowsOf, type Queryable, type Tx } from '../../store/database.js';
 import { surveyInvitations, type SurveyScale } from '../../store/schema-customers.js';
-import { sha256 } from '../support/ticket-store.js';
 import { scoreProblem, summarise, type ScoreSummary } from './survey-scores.js';
 
 export type SurveyInvitation = typeof surveyInvitations.$inferSelect;
@@ -48,7 +47,7 @@ export async function inviteToSurvey(
     readonly at: Date;
   },
 ): Promise<{ id: string; token: string }> {
-  const token = randomBytes(24).toString('base64url');
+  const token = newLinkToken();
   const [row] = await tx
     .insert(surveyInvitations)
     .values({
@@ -59,21 +58,15 @@ export async function inviteToSurvey(
       subject: input.subject,
       accountId: input.accountId,
       messageId: input.messageId,
-      tokenHash: sha256(token),
+      tokenHash: hashLinkToken(token),
       sentAt: input.at,
     })
     .onConflictDoUpdate({
       target: [surveyInvitations.workspaceId, surveyInvitations.messageId],
-      set: { tokenHash: sha256(token) },
+      set: { tokenHash: hashLinkToken(token) },
     })
     .returning({ id: surveyInvitations.id });
   return { id: row!.id, token };
-}
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The invitation a link opens, or null when the id or token is wrong (the same either way). */
@@ -87,7 +80,7 @@ export async function invitationForLink(
     .select()
     .from(surveyInvitations)
     .where(and(eq(surveyInvitations.workspaceId, workspaceId), eq(surveyInvitations.id, id)));
-  return row && sameHash(row.tokenHash, sha256(token)) ? row : null;
+  return row && matchesLinkToken(row.tokenHash, token) ? row : null;
 }
 
 export const INVALID_SURVEY_LINK =
@@ -119,7 +112,7 @@ export async function answerInvitation(
     .from(surveyInvitations)
     .where(and(eq(surveyInvitations.workspaceId, workspaceId), eq(surveyInvitations.id, id)))
     .for('update');
-  if (!row || (answer.token !== undefined && !sameHash(row.tokenHash, sha256(answer.token))))
+  if (!row || (answer.token !== undefined && !matchesLinkToken(row.tokenHash, answer.token)))
     throw new OpsError(
       'OPS_NOT_FOUND',
       answer.token !== undefined ? INVALID_SURVEY_LINK : `No survey invitation ${id} in this workspace.`,

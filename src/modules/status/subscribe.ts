@@ -11,7 +11,8 @@
  * - Unsubscribing acts with the random token of the message whose link was used (every message carries one,
  *   with List-Unsubscribe and List-Unsubscribe-Post for RFC 8058 one-click).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../security/link-tokens.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { checkOutboundUrl, describeUrl } from '../../channels/outbound-http.js';
 import { newWebhookSecret } from '../../channels/standard-webhooks.js';
@@ -62,10 +63,7 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
 
 /** The link's `t`, compared in constant time with the one stored on the message. */
 function sameToken(expected: unknown, given: string): boolean {
-  if (typeof expected !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof expected === 'string' && sameSecret(expected, given);
 }
 
 /** A webhook URL the outbound client will reach (SSRF rules, src/core/ip-ranges.ts); throws a 400 otherwise. */
