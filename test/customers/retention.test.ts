@@ -253,6 +253,23 @@ for (const engine of ENGINES) {
         '2 contacts, 2 facts, 1 custom field, 1 fact receipt, per retention policy "Enterprise: 90 days after cancellation"',
       );
       expect(await exported('org_ent')).toMatchObject({ contacts: [], facts: {}, custom: {} });
+      // A SaaS still syncing the cancelled customer cannot quietly undo the deletion.
+      const late = await database
+        .inWorkspace(ws, (tx) =>
+          createContact(
+            tx,
+            eng,
+            ws,
+            'org_ent',
+            { name: 'Late', phone: '+919811100999' },
+            'test',
+            clock.now(),
+          ),
+        )
+        .catch((e: unknown) => e);
+      expect(late).toMatchObject({ code: 'OPS_CONFLICT' });
+      expect(String((late as Error).message)).toContain('deleted at the end of its retention');
+      expect(await rowsLeft('org_ent')).toEqual({ contacts: 0, receipts: 0 });
     });
 
     it('answers 404 for an account that does not exist', async () => {

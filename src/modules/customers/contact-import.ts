@@ -22,6 +22,7 @@ import type { Database, Tx } from '../../store/database.js';
 import { pgCode } from '../../store/database.js';
 import { accountContacts } from '../../store/schema-customers.js';
 import { accountNotFound, lockAccount } from './accounts.js';
+import { refuseIfErased } from './retention.js';
 import { planContactImport, type ImportPlan, type ImportProblem } from './contact-import-plan.js';
 
 export interface ImportRequest {
@@ -89,6 +90,7 @@ export async function importContacts(
     // The account stays locked until commit: two imports into one estate run one after the other.
     const account = await lockAccount(tx, workspaceId, accountId);
     if (!account) throw accountNotFound(accountId);
+    await refuseIfErased(tx, workspaceId, accountId);
     const roles = await rolesFor(tx, engine, workspaceId, request.role);
     await onProgress({ phase: 'checking' });
     const existing = await tx

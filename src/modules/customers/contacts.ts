@@ -19,6 +19,7 @@ import type { Queryable, Tx } from '../../store/database.js';
 import { pgCode } from '../../store/database.js';
 import { accountContacts, accounts, type ContactStatus } from '../../store/schema-customers.js';
 import { accountNotFound, lockAccount } from './accounts.js';
+import { refuseIfErased } from './retention.js';
 
 type ContactRow = typeof accountContacts.$inferSelect;
 
@@ -126,6 +127,7 @@ export async function createContact(
 ): Promise<ContactView> {
   const account = await lockAccount(tx, workspaceId, accountId);
   if (!account) throw accountNotFound(accountId);
+  await refuseIfErased(tx, workspaceId, accountId);
   const { phone, problem } = phoneOrProblem(input.phone, '/body/phone');
   if (problem) throw new OpsError('OPS_VALIDATION', 'The phone number is not valid.', [problem]);
   let row: ContactRow;

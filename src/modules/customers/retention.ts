@@ -14,6 +14,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Effect } from '../../core/decide/types.js';
 import { appendTimeline } from '../../engine/timeline.js';
+import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
 import { timelineEvents } from '../../store/schema.js';
 import { accountContacts, accounts, factReceipts, type FactValue } from '../../store/schema-customers.js';
@@ -253,4 +254,28 @@ export async function exportAccountData(
     contacts: contacts.map(contactView),
     timeline,
   };
+}
+
+/**
+ * Refuses new data (contacts, facts) for an account whose data was deleted at the end of its retention: a
+ * SaaS still syncing a cancelled customer must not quietly undo the deletion. A returning customer is a
+ * new account.
+ */
+export async function refuseIfErased(tx: Tx, workspaceId: string, accountId: string): Promise<void> {
+  const [erased] = await tx
+    .select({ at: timelineEvents.occurredAt })
+    .from(timelineEvents)
+    .where(
+      and(
+        eq(timelineEvents.workspaceId, workspaceId),
+        eq(timelineEvents.subject, accountSubject(accountId)),
+        eq(timelineEvents.type, DATA_DELETED),
+      ),
+    )
+    .limit(1);
+  if (erased)
+    throw new OpsError(
+      'OPS_CONFLICT',
+      `The data of account "${accountId}" was deleted at the end of its retention (${erased.at.toISOString()}); it takes no new contacts or facts. A returning customer is a new account.`,
+    );
 }
