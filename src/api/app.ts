@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
+import { checklistRoutes } from './routes/checklists.js';
 import { engineRoutes } from './routes/engine.js';
 import { customerRoutes } from './routes/customers.js';
 import { paymentHookRoutes } from './routes/payment-hooks.js';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   accessRoutes(app, deps);
   packRoutes(app, deps);
   taskRoutes(app, deps);
+  checklistRoutes(app, deps);
   engineRoutes(app, deps);
   const stream = await createNotificationStream(deps.database, deps.logger);
   app.addHook('onClose', () => stream.close());

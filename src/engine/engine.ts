@@ -32,6 +32,7 @@ import { mirrorAccount } from '../modules/customers/mirror.js';
 import { activationObserver } from '../modules/customers/activation.js';
 import { reviewDigestObserver } from '../modules/customers/digest.js';
 import { raiseEngineTasks } from '../modules/work/engine-tasks.js';
+import { openChecklistRuns } from '../modules/work/checklists.js';
 
 /** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
 export const ENGINE_TIMER = 'engine.wake';
@@ -147,8 +148,8 @@ export type SubjectObserver = (
 
 export interface EngineOptions {
   /**
-   * Default: the ticket, incident and account mirrors, the estate activation, the review digest's arming
-   * and the pack's tasks.
+   * Default: the ticket, incident and account mirrors, the estate activation, the review digest's arming,
+   * the pack's tasks and its one-off checklist runs.
    */
   readonly observers?: readonly SubjectObserver[];
 }
@@ -172,6 +173,7 @@ export class Engine {
       activationObserver(this),
       reviewDigestObserver,
       raiseEngineTasks,
+      openChecklistRuns,
     ];
   }
 

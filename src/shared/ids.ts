@@ -45,7 +45,9 @@ export type IdPrefix =
   | 'ctc'
   | 'pwh'
   | 'sv'
-  | 'cs';
+  | 'cs'
+  // Checklist runs opened from a pack's checklists.
+  | 'ckr';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

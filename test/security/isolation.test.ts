@@ -253,6 +253,15 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId': () => ({ plan: 'changed' }),
   'PATCH /api/v1/workspaces/:workspaceId/template-values': () => ({ values: {} }),
   'POST /api/v1/workspaces/:workspaceId/tasks/:taskId/complete': () => ({ note: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/complete': () => ({
+    evidence: { kind: 'note', value: 'Isolation' },
+  }),
+  'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/skip': () => ({
+    reason: 'Isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/approve': () => ({
+    note: 'Isolation',
+  }),
   'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts': () => ({
     name: 'Isolation',
     phone: randomMobile(),
@@ -670,6 +679,12 @@ for (const engine of ENGINES) {
               expect(r.statusCode, r.body).toBe(201);
               return r.json<{ checkout: { id: string } }>().checkout.id;
             }
+            // Runs are opened by the engine for a pack's one-off checklist (no route opens one): ids that
+            // answer 404 to those allowed.
+            case 'runId':
+              return 'ckr_isolation';
+            case 'itemId':
+              return 'receive-signup';
             case 'attachmentId':
               return 'att_isolation';
             case 'articleId': {
@@ -738,6 +753,8 @@ for (const engine of ENGINES) {
         'webhookId',
         'surveyInvitationId',
         'checkoutId',
+        'runId',
+        'itemId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }

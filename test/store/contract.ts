@@ -114,6 +114,8 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'check_days',
         'check_results',
         'check_status_changes',
+        'checklist_items',
+        'checklist_runs',
         'checkout_sessions',
         'component_status_changes',
         'component_uptime_days',

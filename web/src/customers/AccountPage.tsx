@@ -12,6 +12,7 @@ import { useLoad } from '../session';
 import { usePageHeading } from '../support/page-heading';
 import { AccessCard, CustomFieldsCard, FactsCard, LifecyclesCard } from './AccountCards';
 import { StateBadge } from './badges';
+import { ChecklistsCard } from './ChecklistsCard';
 import { ContactsCard } from './ContactsCard';
 import { ExportButton } from './ExportButton';
 import { JourneysCard } from './JourneysCard';
@@ -114,6 +115,12 @@ export function AccountPage({ workspace, access, accountId }: Props) {
             names={names}
             canComplete={access.permissions.has('events.write')}
             onChanged={taskDone}
+          />
+          <ChecklistsCard
+            workspace={workspace}
+            accountId={accountId}
+            canWork={access.permissions.has('events.write')}
+            onChanged={reloadTimeline}
           />
           <SurveysCard surveys={surveys} names={names} />
           <TimelineCard timeline={timeline} contacts={contacts.list.data?.items ?? []} />

@@ -1,0 +1,62 @@
+/**
+ * Checklist runs (src/api/routes/checklists.ts): the runs of a record with their items, and working an
+ * item — done with its evidence, skipped with a reason, approved. Reading needs `tasks.read` or
+ * `records.read`; working, `events.write` and the item's owner role (owners and admins always may).
+ */
+import { request } from './api';
+
+export type EvidenceKind = 'note' | 'link' | 'file' | 'number' | 'none';
+
+export interface ChecklistItem {
+  readonly id: string;
+  readonly position: number;
+  readonly text: string;
+  /** `role:<id>`; null: anyone who may write events. */
+  readonly owner: string | null;
+  readonly evidence: EvidenceKind;
+  /** The condition under which the item applies, in words; null: always. */
+  readonly when: string | null;
+  readonly dueAt: string | null;
+  readonly status: 'open' | 'done' | 'skipped';
+  readonly doneBy: string | null;
+  readonly doneAt: string | null;
+  readonly evidenceValue: string | null;
+  readonly note: string | null;
+  readonly approval: string | null;
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+}
+
+export interface ChecklistRun {
+  readonly id: string;
+  readonly checklist: string;
+  readonly label: string;
+  readonly subject: string;
+  readonly ordered: boolean;
+  readonly status: 'open' | 'completed';
+  readonly openedAt: string;
+  readonly dueAt: string | null;
+  readonly completedAt: string | null;
+  readonly items: readonly ChecklistItem[];
+}
+
+export interface CompleteInput {
+  readonly evidence?: { readonly kind: Exclude<EvidenceKind, 'none'>; readonly value: string | number };
+  readonly note?: string;
+}
+
+const runs = (w: string) => `/api/v1/workspaces/${encodeURIComponent(w)}/checklist-runs`;
+const item = (w: string, runId: string, itemId: string, verb: string) =>
+  `${runs(w)}/${encodeURIComponent(runId)}/items/${encodeURIComponent(itemId)}/${verb}`;
+
+export const checklistsApi = {
+  /** The runs of a record (`account:EST-7`), newest first. */
+  ofSubject: (w: string, subject: string) =>
+    request<{ items: ChecklistRun[] }>('GET', `${runs(w)}?subject=${encodeURIComponent(subject)}`),
+  complete: (w: string, runId: string, itemId: string, body: CompleteInput, csrfToken: string) =>
+    request<ChecklistRun>('POST', item(w, runId, itemId, 'complete'), { body, csrfToken }),
+  skip: (w: string, runId: string, itemId: string, reason: string, csrfToken: string) =>
+    request<ChecklistRun>('POST', item(w, runId, itemId, 'skip'), { body: { reason }, csrfToken }),
+  approve: (w: string, runId: string, itemId: string, csrfToken: string) =>
+    request<ChecklistRun>('POST', item(w, runId, itemId, 'approve'), { body: {}, csrfToken }),
+};
