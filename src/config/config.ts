@@ -57,6 +57,8 @@ export interface Config {
   readonly supportMaxBytes: number;
   /** Authserv-ids (lower case) whose `Authentication-Results` headers the mail intake believes. */
   readonly supportAuthservIds: readonly string[];
+  /** The sandbox checkout provider (free "payments"): test and demo servers only. */
+  readonly paymentsSandbox: boolean;
 }
 
 interface Setting {
@@ -336,6 +338,13 @@ export const SETTINGS: readonly Setting[] = [
           .filter((id) => id !== ''),
       ),
   },
+  {
+    key: 'paymentsSandbox',
+    env: 'OPSBOOK_PAYMENTS_SANDBOX',
+    default: 'auto',
+    help: 'The sandbox hosted-checkout provider, whose page lets anyone with a checkout\'s link "pay" for nothing and confirms it through a payment webhook: for trying the payment flow on test and demo servers. `auto`: on only when the demo is loaded (OPSBOOK_DEMO).',
+    schema: z.union([z.literal('auto'), bool]),
+  },
 ];
 
 /** How a setting's value may appear in an error or a rendering of the configuration. */
@@ -419,6 +428,7 @@ export function loadConfig(env: Env, cwd = '.'): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   const port = values.port as number;
   const databaseUrl = (values.databaseUrl as string) || undefined;
+  const loadDemo = values.loadDemo === 'auto' ? databaseUrl === undefined : (values.loadDemo as boolean);
   return Object.freeze({
     ...(values as Omit<
       Config,
@@ -432,11 +442,13 @@ export function loadConfig(env: Env, cwd = '.'): Config {
       | 'smtpUrl'
       | 'builtInMailbox'
       | 'outboundAllow'
+      | 'paymentsSandbox'
     >),
     publicUrl: (values.publicUrl as string) || `http://localhost:${port}`,
     databaseUrl,
     migrationDatabaseUrl: (values.migrationDatabaseUrl as string) || undefined,
-    loadDemo: values.loadDemo === 'auto' ? databaseUrl === undefined : (values.loadDemo as boolean),
+    loadDemo,
+    paymentsSandbox: values.paymentsSandbox === 'auto' ? loadDemo : (values.paymentsSandbox as boolean),
     dataDir: resolve(cwd, values.dataDir as string),
     masterKey: (values.masterKey as string) || undefined,
     masterKeyFile: values.masterKeyFile ? resolve(cwd, values.masterKeyFile as string) : undefined,

@@ -262,6 +262,25 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('activates the admin with the estate when `estate.activated` itself makes it live, announced once', async () => {
+      await signup(ws.manual, 'EST-5');
+      await approve(ws.manual, 'EST-5');
+      await pay(ws.manual, 'EST-5');
+      // `estate.activated` is in the catalog: sent to /events it is also the pack's manual `activate`.
+      await eng.handle(ws.manual, {
+        type: 'estate.activated',
+        subject: 'account:EST-5',
+        data: { account: 'EST-5' },
+        actor: 'user:support',
+      });
+      expect(await observe(ws.manual, 'EST-5')).toEqual({
+        lifecycles: { 'estate-signup': 'approved', 'payment-record': 'confirmed', ...ALL_ACTIVE },
+        admin: { registered: true, account: 'active' },
+        handoffs: 1,
+        journeyStarts: 1,
+      });
+    });
+
     it("sends estate-access-enabled to the estate's own admin contact, by email, with its values", async () => {
       const { intent, fields } = await database.inWorkspace(ws.real, async (tx) => {
         const payloads = (await tx.select().from(outbox)).map((m) => m.payload as Record<string, unknown>);

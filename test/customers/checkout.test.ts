@@ -139,3 +139,28 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('hosted checkout on a server without the sandbox', () => {
+  it('refuses to open a sandbox checkout: free payments are for test and demo servers', async () => {
+    const t = await buildTestApp({ OPSBOOK_PAYMENTS_SANDBOX: 'false' });
+    try {
+      const owner = await signInAs(t.app, 'owner@smart-estate.demo', DEMO_PASSWORD);
+      const ws = owner.me.workspaces.find((w) => w.slug === 'smart-estate')!.id;
+      const call = (path: string, payload: object) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/workspaces/${ws}${path}`,
+          headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken },
+          payload,
+        });
+      expect((await call('/accounts', { id: 'PG-30001', name: 'No sandbox' })).statusCode).toBe(201);
+      const hook = await call('/payment-webhooks', { kind: 'generic', name: 'Billing' });
+      const webhookId = hook.json<{ webhook: { id: string } }>().webhook.id;
+      const refused = await call('/accounts/PG-30001/checkout', { webhookId, amount: 1, currency: 'INR' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json<{ detail: string }>().detail).toContain('OPSBOOK_PAYMENTS_SANDBOX');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -73,6 +73,9 @@ describe('survey routes', () => {
         payload: `t=${token}&score=${score}&comment=Missing+GST+invoices`,
       });
     expect((await form('12')).statusCode).toBe(400);
+    // No choice is not a 0 (a detractor): refused, nothing recorded.
+    expect((await form('')).statusCode).toBe(400);
+    expect((await form('1e1')).statusCode).toBe(400);
     const answered = await form('8');
     expect(answered.statusCode, answered.body).toBe(200);
     expect(answered.body).toContain('8 of 10');

@@ -17,6 +17,7 @@ import { createContact } from '../../src/modules/customers/contacts.js';
 import {
   accountSurveys,
   answerInvitation,
+  inviteToSurvey,
   invitationForLink,
   surveyResults,
 } from '../../src/modules/customers/surveys.js';
@@ -222,6 +223,33 @@ for (const engine of ENGINES) {
         (i) => i.id === other!.id,
       );
       expect(mine).toMatchObject({ score: 10, comment: 'Great app', answeredVia: 'api' });
+    });
+
+    it('takes one of two answers sent at once, and refuses the other', async () => {
+      const [first] = await database.inWorkspace(ws, (tx) => accountSurveys(tx, ws, 'shop_1'));
+      const again = await database.inWorkspace(ws, (tx) =>
+        inviteToSurvey(tx, ws, {
+          survey: 'nps-day-30',
+          scale: 'nps',
+          subject: first!.subject,
+          accountId: 'shop_1',
+          messageId: `msg_concurrent_${engine.name}`,
+          at: clock.now(),
+        }),
+      );
+      const answer = (score: number) =>
+        database.inWorkspace(ws, (tx) =>
+          answerInvitation(tx, eng, ws, again.id, {
+            score,
+            token: again.token,
+            via: 'link',
+            actor: 'survey',
+          }),
+        );
+      const results = await Promise.allSettled([answer(9), answer(2)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ code: 'OPS_SURVEY_ANSWERED' });
     });
   });
 }

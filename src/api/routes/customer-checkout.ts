@@ -15,8 +15,9 @@ import {
   completeSandboxCheckout,
   INVALID_CHECKOUT_LINK,
   openCheckout,
+  type CheckoutContext,
 } from '../../modules/customers/checkout.js';
-import { PaymentDeliveryRefused, type PaymentContext } from '../../modules/customers/payment-webhooks.js';
+import { PaymentDeliveryRefused } from '../../modules/customers/payment-webhooks.js';
 import { invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
 import { findPublicWorkspace } from '../../modules/support/public-workspace.js';
 import type { AppDeps } from '../deps.js';
@@ -41,12 +42,13 @@ const Checkout = z.object({
 });
 
 export function checkoutRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
-  const ctx: PaymentContext = {
+  const ctx: CheckoutContext = {
     database: deps.database,
     keys: deps.keys,
     engine,
     now: deps.now,
     publicUrl: deps.config.publicUrl,
+    sandbox: deps.config.paymentsSandbox,
   };
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -68,7 +70,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: AppDeps, engine: Engi
         }),
         response: { 201: z.object({ checkout: Checkout, url: z.string() }) },
       },
-      config: { access: 'accounts.write' },
+      config: { access: 'payments.confirm' },
     },
     async (request, reply) => {
       const { workspaceId, accountId } = request.params;
@@ -107,7 +109,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: AppDeps, engine: Engi
   });
 }
 
-function sandboxRoutes(app: FastifyInstance, deps: AppDeps, ctx: PaymentContext): void {
+function sandboxRoutes(app: FastifyInstance, deps: AppDeps, ctx: CheckoutContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const actionOf = (workspaceId: string, id: string) =>
     `/api/v1/checkout/sandbox/${encodeURIComponent(workspaceId)}/${id}`;

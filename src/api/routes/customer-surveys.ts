@@ -99,7 +99,7 @@ function linkRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine): void {
             )
           : null;
       if (!ws || !invitation) return sendPage(reply, 404, notFoundPage(null, INVALID_SURVEY_LINK));
-      const score = Number(request.query.score);
+      const score = /^\d{1,2}$/.test(request.query.score ?? '') ? Number(request.query.score) : Number.NaN;
       return sendPage(
         reply,
         200,
@@ -142,7 +142,10 @@ function linkRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine): void {
     async (request, reply) => {
       const { workspaceId, surveyInvitationId: id } = request.params;
       const { t, comment } = request.body;
-      const score = typeof request.body.score === 'number' ? request.body.score : Number(request.body.score);
+      // A form sends text: only digits are a score (an empty choice is not 0, a detractor).
+      const given = request.body.score;
+      const score =
+        typeof given === 'number' ? given : /^\d{1,2}$/.test(given.trim()) ? Number(given) : Number.NaN;
       const ws = workspaceId.startsWith('ws_') ? await findPublicWorkspace(deps.database, workspaceId) : null;
       try {
         if (!ws) throw new OpsError('OPS_NOT_FOUND', INVALID_SURVEY_LINK);

@@ -43,16 +43,19 @@ const runsUserAccounts = (ep: EnginePolicy) =>
  */
 export function activationObserver(engine: Engine): SubjectObserver {
   return async (tx, { workspaceId, event, state, effects, ep, nowMs }) => {
-    if (state.kind !== 'account' || event.type === 'estate.activated') return;
-    if (!estateWentLive(ep, effects)) return;
+    if (state.kind !== 'account' || !estateWentLive(ep, effects)) return;
     const accountId = accountIdOf(state.key);
     if (accountId === null) return;
-    await engine.handleIn(tx, workspaceId, {
-      type: 'estate.activated',
-      subject: state.key,
-      data: { account: accountId },
-      actor: event.actor,
-    });
+    // An `estate.activated` that itself made the estate live (the pack's manual `activate` path, sent to
+    // /events) is the announcement already: telling it again would decide it twice. Its admins are still
+    // activated with it.
+    if (event.type !== 'estate.activated')
+      await engine.handleIn(tx, workspaceId, {
+        type: 'estate.activated',
+        subject: state.key,
+        data: { account: accountId },
+        actor: event.actor,
+      });
     if (runsUserAccounts(ep))
       await activateAdmins(tx, engine, workspaceId, accountId, event.actor, new Date(nowMs));
   };

@@ -17,7 +17,7 @@ import { OpsError } from '../../errors/catalog.js';
 import { hashLinkToken, matchesLinkToken, newLinkToken } from '../../security/link-tokens.js';
 import { newId } from '../../shared/ids.js';
 import type { Queryable } from '../../store/database.js';
-import { checkoutSessions, paymentWebhooks } from '../../store/schema-customers.js';
+import { checkoutSessions, paymentDeliveries, paymentWebhooks } from '../../store/schema-customers.js';
 import { getAccount } from './accounts.js';
 import { receivePayment, secretsOf, type DeliveryAnswer, type PaymentContext } from './payment-webhooks.js';
 
@@ -73,6 +73,14 @@ export function checkoutView(row: CheckoutRow, nowMs: number): CheckoutView {
   };
 }
 
+/** The payment context, and whether this server offers the sandbox provider (OPSBOOK_PAYMENTS_SANDBOX). */
+export interface CheckoutContext extends PaymentContext {
+  readonly sandbox: boolean;
+}
+
+const SANDBOX_OFF =
+  'The sandbox checkout provider is off on this server: its page lets anyone with the link "pay" for nothing. Turn it on only on a test or demo server (OPSBOOK_PAYMENTS_SANDBOX=true).';
+
 export interface CheckoutInput {
   readonly webhookId: string;
   readonly amount: number;
@@ -83,7 +91,7 @@ export interface CheckoutInput {
 
 /** Opens a checkout for an account; returns it and the page to send the customer to. */
 export async function openCheckout(
-  ctx: PaymentContext,
+  ctx: CheckoutContext,
   workspaceId: string,
   accountId: string,
   input: CheckoutInput,
@@ -93,6 +101,7 @@ export async function openCheckout(
     throw new OpsError('OPS_VALIDATION', `No checkout provider "${input.provider}".`, [
       { pointer: '/body/provider', message: `one of: ${Object.keys(PROVIDERS).join(', ')}` },
     ]);
+  if (provider === SANDBOX && !ctx.sandbox) throw new OpsError('OPS_CONFLICT', SANDBOX_OFF);
   const now = ctx.now();
   const token = newLinkToken();
   const row = await ctx.database.inWorkspace(workspaceId, async (tx) => {
@@ -170,7 +179,7 @@ export async function checkoutForLink(
  * checkout is marked paid. A paid checkout answers 409, an expired one 410; neither delivers anything.
  */
 export async function completeSandboxCheckout(
-  ctx: PaymentContext,
+  ctx: CheckoutContext,
   workspaceId: string,
   id: string,
   token: string,
@@ -178,6 +187,7 @@ export async function completeSandboxCheckout(
 ): Promise<{ checkout: CheckoutView; delivery: DeliveryAnswer }> {
   const row = await checkoutForLink(ctx, workspaceId, id, token);
   if (!row) throw new OpsError('OPS_NOT_FOUND', INVALID_CHECKOUT_LINK);
+  if (!ctx.sandbox) throw new OpsError('OPS_CONFLICT', SANDBOX_OFF);
   const now = ctx.now();
   if (row.status === 'paid')
     throw new OpsError(
@@ -208,12 +218,29 @@ export async function completeSandboxCheckout(
     'webhook-signature': signWebhook(await secretsOf(ctx, hook), eventId, seconds, body),
   });
   if (outcome === 'decline') return { checkout: checkoutView(row, now.getTime()), delivery };
-  const [paid] = await ctx.database.inWorkspace(workspaceId, (tx) =>
+  // Paid only when the confirmation was applied, by this click or an earlier one: one recorded
+  // out-of-order (or refused by the pack's account) leaves the checkout open and says why.
+  const [recorded] = await ctx.database.inWorkspace(workspaceId, (tx) =>
     tx
+      .select({ outcome: paymentDeliveries.outcome, reason: paymentDeliveries.reason })
+      .from(paymentDeliveries)
+      .where(and(eq(paymentDeliveries.webhookId, hook.id), eq(paymentDeliveries.deliveryId, eventId))),
+  );
+  if (recorded?.outcome !== 'applied')
+    throw new OpsError(
+      'OPS_CONFLICT',
+      `The provider's confirmation was recorded as ${recorded?.outcome ?? 'nothing'}${recorded?.reason ? ` (${recorded.reason})` : ''}, not applied: the checkout stays open and nothing was charged.`,
+    );
+  const paid = await ctx.database.inWorkspace(workspaceId, async (tx) => {
+    const [updated] = await tx
       .update(checkoutSessions)
       .set({ status: 'paid', completedAt: now })
       .where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, 'open')))
-      .returning(),
-  );
-  return { checkout: checkoutView(paid ?? row, now.getTime()), delivery };
+      .returning();
+    // A concurrent click marked it first: answer the row as it stands.
+    if (updated) return updated;
+    const [current] = await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, row.id));
+    return current ?? row;
+  });
+  return { checkout: checkoutView(paid, now.getTime()), delivery };
 }

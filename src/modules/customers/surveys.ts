@@ -119,9 +119,11 @@ export async function answerInvitation(
     );
   const problem = scoreProblem(row.scale, answer.score);
   if (problem)
-    throw new OpsError('OPS_VALIDATION', `The answer ${String(answer.score)} is not valid: ${problem}.`, [
-      { pointer: '/body/score', message: problem },
-    ]);
+    throw new OpsError(
+      'OPS_VALIDATION',
+      `${Number.isFinite(answer.score) ? `The answer ${answer.score}` : 'An answer with no score'} is not valid: ${problem}.`,
+      [{ pointer: '/body/score', message: problem }],
+    );
   if (row.answeredAt)
     throw new OpsError(
       'OPS_SURVEY_ANSWERED',
