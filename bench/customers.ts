@@ -11,7 +11,11 @@
  *    facts a request, 8 connections), facts per second, goal ≥ 5,000/s.
  *
  * No peer: nothing installable here does these (Customer.io is a service). Figures stand alone.
+ *
+ * `OPSBOOK_BENCH_ONLY=facts` (or `import`, `journeys`, comma-separated) runs only those figures, to iterate
+ * on one without waiting for the others.
  */
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { prepare } from '../src/core/decide/prepare.js';
 import { simulate } from '../src/core/decide/simulate.js';
@@ -149,16 +153,26 @@ async function benchFacts(database: Awaited<ReturnType<typeof openPostgres>>, ws
   const ok = result['2xx'];
   const factsPerS = (ok * 500) / seconds;
   console.log(
-    `facts: ${fmt(ok)} requests of 100 batches × 5 facts in ${seconds} s (${fmt(result.non2xx)} refused) → ${fmt(factsPerS)} facts/s, p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms (goal ≥ 5,000/s: ${factsPerS >= 5000 ? 'met' : 'NOT met'})`,
+    `facts: ${fmt(ok)} requests of 100 batches × 5 facts in ${seconds} s (${fmt(result.non2xx)} refused) → ${fmt(factsPerS)} facts/s, ${fmt(factsPerS / 5)} batches/s, p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms (goal ≥ 5,000/s: ${factsPerS >= 5000 ? 'met' : 'NOT met'}); load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
+}
+
+/** The figures to run: all, or those `OPSBOOK_BENCH_ONLY` names (`facts`, `import,journeys`). */
+function onlyFigures(): ReadonlySet<string> {
+  const only = process.env.OPSBOOK_BENCH_ONLY?.trim();
+  return new Set(only ? only.split(',').map((n) => n.trim()) : ['import', 'journeys', 'facts']);
 }
 
 export async function benchCustomers(): Promise<void> {
   const rows = Number(process.env.OPSBOOK_BENCH_CONTACTS ?? 100_000);
   const users = Number(process.env.OPSBOOK_BENCH_USERS ?? 100_000);
-  console.log(`customers: import, journeys and facts on ${machine()}`);
+  const only = onlyFigures();
+  console.log(`customers: ${[...only].join(', ')} on ${machine()}`);
   console.log('peer: none installable here (Customer.io is a hosted service); figures stand alone');
-  await benchJourneys(users);
+  if (only.has('journeys')) await benchJourneys(users);
+  if (!only.has('import') && !only.has('facts')) return;
   if (!postgresAvailable) {
     console.log(`import and facts skipped: PostgreSQL is required${postgresSkipReason}`);
     return;
@@ -171,8 +185,8 @@ export async function benchCustomers(): Promise<void> {
     const loaded = await loadPack('packs/pos-saas');
     if (!loaded.ok) throw new Error('pos-saas does not load');
     await activatePack(database, ws, loaded, 'bench', new Date());
-    await benchImport(database, ws, rows);
-    await benchFacts(database, ws, Number(process.env.OPSBOOK_BENCH_SECONDS ?? 15));
+    if (only.has('import')) await benchImport(database, ws, rows);
+    if (only.has('facts')) await benchFacts(database, ws, Number(process.env.OPSBOOK_BENCH_SECONDS ?? 15));
   } finally {
     await database.close();
     await created.drop();

@@ -1,5 +1,6 @@
 /**
- * The live engine: an event (or a use case's few events for one subject) in one transaction. It locks the
+ * The live engine: an event (or a use case's few events for one subject, or many subjects' events at once:
+ * handleSubjectsIn, for a bulk call of usage facts) in one transaction. It locks the
  * subject, runs the pure `decide` with the pack version the subject runs under (a new subject takes the
  * workspace's active version and keeps it), and commits together the new state, the effects (each under
  * its unique idempotency key), the outbox message of every notification, the subject's timers and a
@@ -7,8 +8,7 @@
  * same `decide` reads from the record what fell due, so a late or repeated timer never changes a verdict
  * and never records an effect twice.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import { decide } from '../core/decide/decide.js';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { schedulesOf } from '../core/decide/schedules.js';
 import { prepare, type EnginePolicy } from '../core/decide/prepare.js';
 import type { Effect, Fields, SubjectState } from '../core/decide/types.js';
@@ -17,11 +17,21 @@ import { compilePack } from '../packs/compile.js';
 import type { Pack } from '../packs/schema/pack.js';
 import type { Database, Tx } from '../store/database.js';
 import { pgCode, rowsOf } from '../store/database.js';
-import { packVersions } from '../store/schema.js';
+import { packVersions, subjects } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { readEffects, recordEffects, type EffectInput } from './effects.js';
 import { enqueueMessages, NOTIFY_CHANNEL, type MessageInput } from './outbox.js';
 import { loadSubject, lockSubject, saveSubject, SubjectConflictError, type PackRef } from './subjects.js';
+import {
+  decideEvents,
+  effectInputsOf,
+  ENGINE_TIMER,
+  handledOf,
+  inChunks,
+  timelineOf,
+  timerInputsOf,
+  type SubjectDecision,
+} from './decided.js';
 import { appendTimelines } from './timeline.js';
 import { scheduleTimers } from './timers.js';
 import { sqlNow } from './sql-time.js';
@@ -34,8 +44,7 @@ import { reviewDigestObserver } from '../modules/customers/digest.js';
 import { raiseEngineTasks } from '../modules/work/engine-tasks.js';
 import { openChecklistRuns } from '../modules/work/checklists.js';
 
-/** The timer kind the engine schedules; its payload names the subject's wake-up (`clock:response`). */
-export const ENGINE_TIMER = 'engine.wake';
+export { ENGINE_TIMER };
 
 export interface EngineEventInput {
   readonly type: string;
@@ -213,6 +222,86 @@ export class Engine {
     return this.decideIn(tx, workspaceId, events, null, fresh ? options.version : undefined, fresh);
   }
 
+  /**
+   * Decides many subjects in the caller's transaction, each on its own events in order (as handleAllIn
+   * would), and writes them together: one locked read of every subject (in key order, so two such calls
+   * cannot deadlock on each other), then one statement each for the new subjects, the changed ones, the
+   * effects, the outbox rows, the timers and the timeline. Every observer is told of each subject's
+   * decision, as after handleAllIn. For a use case that tells many records at once: a bulk request of usage
+   * facts (customers/facts.ts) is one call instead of a decision, and ten statements, per account.
+   *
+   * `skipUngoverned`: a new subject while no pack is active is left undecided (answered null) instead of
+   * failing the call with NoActivePackError. Throws SubjectConflictError when a new subject was created
+   * concurrently (retry).
+   *
+   * @example await engine.handleSubjectsIn(tx, ws, [[factSet('account:a1')], [factSet('user:c1')]])
+   */
+  async handleSubjectsIn(
+    tx: Tx,
+    workspaceId: string,
+    groups: readonly (readonly EngineEventInput[])[],
+    options: { readonly skipUngoverned?: boolean } = {},
+  ): Promise<(HandledEvent[] | null)[]> {
+    const keys = groups.map((events) => events[0]?.subject ?? '');
+    if (groups.some((events, i) => events.length === 0 || events.some((e) => e.subject !== keys[i])))
+      throw new Error('handleSubjectsIn: each group is one or more events of one subject');
+    if (new Set(keys).size !== keys.length) throw new Error('handleSubjectsIn: each subject is in one group');
+    if (keys.length === 0) return [];
+    const nowMs = await this.nowIn(tx, null);
+    const stored = await this.lockSubjects(tx, workspaceId, keys);
+    const active = await this.activeIfNeeded(tx, workspaceId, keys, stored, options.skipUngoverned ?? false);
+    const outcomes: (SubjectDecision | null)[] = [];
+    for (const [i, events] of groups.entries()) {
+      const row = stored.get(keys[i]!);
+      const governing = row ? await this.policyByHash(tx, workspaceId, row.pack) : active;
+      const prior = row ? (row.state as SubjectState) : null;
+      // A timer for a subject that does not exist has nothing to wake (as in decideIn).
+      if (!governing || (!prior && events.some((e) => e.type === 'timer'))) {
+        outcomes.push(null);
+        continue;
+      }
+      const decision = decideEvents(governing.ep, prior, events, nowMs);
+      outcomes.push({ key: keys[i]!, governing, revision: row?.revision ?? null, ...decision });
+    }
+    const decided = outcomes.filter((o): o is SubjectDecision => o !== null);
+    await this.saveSubjects(tx, workspaceId, decided);
+    const inputs = decided.map((d) => effectInputsOf(d.decided.flatMap((e) => e.effects)));
+    const created = new Set<string>();
+    await inChunks(inputs.flat(), async (chunk) => {
+      for (const key of await recordEffects(tx, workspaceId, chunk)) created.add(key);
+    });
+    const messages = decided.flatMap((d, i) =>
+      this.messagesOf(
+        d.governing.ep,
+        d.decided.flatMap((e) => e.effects),
+        inputs[i]!,
+        created,
+      ),
+    );
+    await inChunks(messages, (chunk) => enqueueMessages(tx, workspaceId, chunk));
+    await scheduleTimers(
+      tx,
+      workspaceId,
+      decided.flatMap((d) => timerInputsOf(d.key, d.timersByName, nowMs)),
+    );
+    for (const d of decided)
+      for (const observe of this.observers)
+        await observe(tx, {
+          workspaceId,
+          event: d.decided.at(-1)!.event,
+          state: d.state,
+          effects: d.decided.flatMap((e) => e.effects),
+          ep: d.governing.ep,
+          nowMs,
+        });
+    const handled = new Map(decided.map((d) => [d.key, handledOf(d.decided, created)]));
+    await inChunks(
+      decided.flatMap((d) => timelineOf(d.decided, handled.get(d.key)!, nowMs)),
+      (chunk) => appendTimelines(tx, workspaceId, chunk),
+    );
+    return keys.map((key) => handled.get(key) ?? null);
+  }
+
   /** The policy governing a subject (or, for a new one, the workspace's active pack). */
   async policyFor(
     tx: Tx,
@@ -340,84 +429,143 @@ export class Engine {
       (subject
         ? await this.policyByHash(tx, workspaceId, subject.pack)
         : await this.activePolicyIn(tx, workspaceId));
-    let state = subject ? (subject.state as unknown as SubjectState) : null;
+    const prior = subject ? (subject.state as unknown as SubjectState) : null;
     // A timer for a subject that no longer exists (or never did) has nothing to wake.
-    if (!state && events.some((e) => e.type === 'timer'))
+    if (!prior && events.some((e) => e.type === 'timer'))
       return events.map(() => ({ effects: [], recorded: 0 }));
-    const decided: { event: EngineEventInput; effects: readonly Effect[] }[] = [];
-    const timersByName = new Map<string, number | null>();
-    for (const event of events) {
-      const decision = decide(governing.ep, state, {
-        type: event.type,
-        atMs: nowMs,
-        subject: event.subject,
-        data: event.data,
-      });
-      state = decision.state;
-      decided.push({ event, effects: decision.effects });
-      for (const timer of decision.timers) timersByName.set(timer.name, timer.atMs);
-    }
+    const { state, decided, timersByName } = decideEvents(governing.ep, prior, events, nowMs);
     await saveSubject(tx, workspaceId, {
       key: subjectKey,
-      kind: state!.kind,
+      kind: state.kind,
       pack: governing.ref,
       state: state as unknown as Record<string, unknown>,
       expectedRevision: subject?.revision ?? null,
     });
     const all = decided.flatMap((d) => d.effects);
-    const inputs = all.map(({ key, subject: s, type, atMs, ...data }) => ({
-      key,
-      subject: s,
-      type,
-      at: new Date(atMs),
-      data,
-    }));
+    const inputs = effectInputsOf(all);
     const created = await recordEffects(tx, workspaceId, inputs);
     await enqueueMessages(tx, workspaceId, this.messagesOf(governing.ep, all, inputs, created));
-    await scheduleTimers(
-      tx,
-      workspaceId,
-      [...timersByName].map(([name, atMs]) => ({
-        key: `${subjectKey}:${name}`,
-        kind: ENGINE_TIMER,
-        subject: subjectKey,
-        runAt: new Date(atMs ?? nowMs),
-        payload: { name },
-        ...(atMs === null ? { mode: 'cancel' as const } : {}),
-      })),
-    );
+    await scheduleTimers(tx, workspaceId, timerInputsOf(subjectKey, timersByName, nowMs));
     for (const observe of this.observers)
       await observe(tx, {
         workspaceId,
         event: events.at(-1)!,
-        state: state!,
+        state,
         effects: all,
         ep: governing.ep,
         nowMs,
       });
-    const handled = decided.map(({ effects }) => ({
-      effects,
-      // An effect decided twice in one call counts for the first event that decided it.
-      recorded: effects.filter((e) => created.delete(e.key)).length,
-    }));
-    await appendTimelines(
-      tx,
-      workspaceId,
-      decided.flatMap(({ event }, i) =>
-        event.type !== 'timer' || handled[i]!.recorded > 0
-          ? [
-              {
-                subject: event.subject,
-                type: event.type === 'timer' ? 'engine.timer' : event.type,
-                actor: event.actor,
-                data: { ...event.data, effects: handled[i]!.recorded },
-                occurredAt: new Date(nowMs),
-              },
-            ]
-          : [],
-      ),
-    );
+    const handled = handledOf(decided, created);
+    await appendTimelines(tx, workspaceId, timelineOf(decided, handled, nowMs));
     return handled;
+  }
+
+  /** The stored subjects among `keys`, locked (SELECT … FOR UPDATE) in key order. */
+  private async lockSubjects(tx: Tx, workspaceId: string, keys: readonly string[]) {
+    const rows: Awaited<ReturnType<typeof this.lockSome>> = [];
+    // Sorted, then a chunk at a time: the locks are still taken in key order.
+    await inChunks([...keys].sort(), async (chunk) =>
+      rows.push(...(await this.lockSome(tx, workspaceId, chunk))),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.key,
+        {
+          pack: { id: r.packId, version: r.packVersion, hash: r.packHash },
+          state: r.state,
+          revision: r.revision,
+        },
+      ]),
+    );
+  }
+
+  private async lockSome(tx: Tx, workspaceId: string, keys: readonly string[]) {
+    return tx
+      .select({
+        key: subjects.key,
+        packId: subjects.packId,
+        packVersion: subjects.packVersion,
+        packHash: subjects.packHash,
+        state: subjects.state,
+        revision: subjects.revision,
+      })
+      .from(subjects)
+      .where(and(eq(subjects.workspaceId, workspaceId), inArray(subjects.key, [...keys])))
+      .orderBy(subjects.key)
+      .for('update');
+  }
+
+  /** The active pack, read once, when some subject is new; null (if allowed) when none is active. */
+  private async activeIfNeeded(
+    tx: Tx,
+    workspaceId: string,
+    keys: readonly string[],
+    stored: ReadonlyMap<string, unknown>,
+    skipUngoverned: boolean,
+  ): Promise<{ ep: EnginePolicy; ref: PackRef } | null> {
+    if (keys.every((key) => stored.has(key))) return null;
+    try {
+      return await this.activePolicyIn(tx, workspaceId);
+    } catch (err) {
+      if (skipUngoverned && err instanceof NoActivePackError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the decided subjects: the new ones in one insert, the others in one update at the revision
+   * they were read at (locked, so it holds; checked all the same, as saveSubject does).
+   */
+  private async saveSubjects(tx: Tx, workspaceId: string, decided: readonly SubjectDecision[]) {
+    const fresh = decided.filter((d) => d.revision === null);
+    const fields = (d: SubjectDecision) => ({
+      kind: d.state.kind,
+      packId: d.governing.ref.id,
+      packVersion: d.governing.ref.version,
+      packHash: d.governing.ref.hash,
+      state: d.state as unknown as Record<string, unknown>,
+    });
+    const made = new Set<string>();
+    await inChunks(fresh, async (chunk) => {
+      const inserted = await tx
+        .insert(subjects)
+        .values(chunk.map((d) => ({ workspaceId, key: d.key, ...fields(d), revision: 1 })))
+        .onConflictDoNothing()
+        .returning({ key: subjects.key });
+      for (const r of inserted) made.add(r.key);
+    });
+    const lostFresh = fresh.find((d) => !made.has(d.key));
+    if (lostFresh) throw new SubjectConflictError(lostFresh.key, null);
+    const changed = decided.filter((d) => d.revision !== null);
+    if (changed.length === 0) return;
+    // One UPDATE … FROM a JSON array of rows: a statement per subject was most of a bulk call's cost.
+    const rows = changed.map((d) => {
+      const f = fields(d);
+      return {
+        key: d.key,
+        kind: f.kind,
+        pack_id: f.packId,
+        pack_version: f.packVersion,
+        pack_hash: f.packHash,
+        state: f.state,
+        revision: d.revision,
+      };
+    });
+    const updated = rowsOf<{ key: string }>(
+      await tx.execute(sql`
+        update subjects as s
+           set kind = v.kind, pack_id = v.pack_id, pack_version = v.pack_version, pack_hash = v.pack_hash,
+               state = v.state, revision = v.revision + 1, updated_at = now()
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as v(key text, kind text, pack_id text, pack_version text, pack_hash text, state jsonb, revision int)
+         where s.workspace_id = ${workspaceId} and s.key = v.key and s.revision = v.revision
+        returning s.key`),
+    );
+    if (updated.length < changed.length) {
+      const saved = new Set(updated.map((r) => r.key));
+      const lost = changed.find((d) => !saved.has(d.key))!;
+      throw new SubjectConflictError(lost.key, lost.revision);
+    }
   }
 
   /**

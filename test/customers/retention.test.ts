@@ -6,7 +6,7 @@
  * timeline and in the audit log, the access question answers `none`, and the export (over HTTP) shows the
  * data before and only the tombstone after.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Engine, ENGINE_TIMER } from '../../src/engine/engine.js';
@@ -20,7 +20,7 @@ import { recordFacts } from '../../src/modules/customers/facts.js';
 import { accountTimeline } from '../../src/modules/customers/timeline.js';
 import { activatePack } from '../../src/modules/packs/versions.js';
 import { loadPack } from '../../src/packs/load.js';
-import type { Database } from '../../src/store/database.js';
+import { rowsOf, type Database } from '../../src/store/database.js';
 import { accountContacts, factReceipts } from '../../src/store/schema-customers.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
@@ -216,6 +216,35 @@ for (const engine of ENGINES) {
         policy: { lifecycle: 'subscription', state: 'data-deleted' },
       });
       expect(deletion!.at).toBe(at(67, 1000).toISOString());
+      // Nothing kept elsewhere: the people's phones are gone from every record, entry and message, and
+      // the engine's records of the account and its people hold no usage facts any more.
+      const residue = await database.inWorkspace(ws, async (tx) =>
+        rowsOf<{ phones: number; facts: number; values: number }>(
+          await tx.execute(sql`
+            select (select count(*) from subjects where state::text like '%+91987650000%')
+                 + (select count(*) from timeline_events where data::text like '%+91987650000%')
+                 + (select count(*) from outbox where payload::text like '%+91987650000%')
+                 + (select count(*) from effects where data::text like '%+91987650000%') as phones,
+                   (select count(*) from subjects where key = 'account:org_pro' and state->'facts' <> '{}'::jsonb) as facts,
+                   (select count(*) from timeline_events where subject = 'account:org_pro' and type = 'fact.set'
+                       and data ? 'value') as values`),
+        ),
+      );
+      expect(
+        residue.map((r) => ({ phones: Number(r.phones), facts: Number(r.facts), values: Number(r.values) })),
+      ).toEqual([
+        // org_ent's people (…03, …04) are not deleted yet; org_pro's (…01, …02) are.
+        { phones: expect.any(Number), facts: 0, values: 0 },
+      ]);
+      const proPhones = await database.inWorkspace(ws, async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`
+            select (select count(*) from timeline_events where data::text ~ '[+]91987650000[12]')
+                 + (select count(*) from outbox where payload::text ~ '[+]91987650000[12]')
+                 + (select count(*) from subjects where state::text ~ '[+]91987650000[12]') as n`),
+        ),
+      );
+      expect(Number(proPhones[0]!.n)).toBe(0);
 
       // Another event and another pass of the timers delete nothing twice.
       await send('subscription.cancelled', 'org_pro');
@@ -269,6 +298,19 @@ for (const engine of ENGINES) {
         .catch((e: unknown) => e);
       expect(late).toMatchObject({ code: 'OPS_CONFLICT' });
       expect(String((late as Error).message)).toContain('deleted at the end of its retention');
+      const lateFacts = await database
+        .inWorkspace(ws, (tx) =>
+          recordFacts(
+            tx,
+            eng,
+            ws,
+            { account: 'org_ent', facts: { transactions: 99 } },
+            'test',
+            clock.now().getTime(),
+          ),
+        )
+        .catch((e: unknown) => e);
+      expect(lateFacts).toMatchObject({ code: 'OPS_CONFLICT' });
       expect(await rowsLeft('org_ent')).toEqual({ contacts: 0, receipts: 0 });
     });
 

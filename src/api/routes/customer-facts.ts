@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.js';
 import { OpsError } from '../../errors/catalog.js';
-import { recordFacts, type FactOutcome } from '../../modules/customers/facts.js';
+import { recordFactBatches } from '../../modules/customers/facts.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';
 import { A, AccountId, FactBatch, Outcome, retrying, TAGS, W } from './customer-schemas.js';
@@ -22,7 +22,6 @@ export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, 
   ) =>
     retrying(() =>
       deps.database.inWorkspace(workspaceId, async (tx) => {
-        const out: FactOutcome[] = [];
         const nowMs = deps.now().getTime();
         // An observation from the future would make every later real one stale.
         batches.forEach((b, i) => {
@@ -35,23 +34,19 @@ export function factRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, 
               },
             ]);
         });
-        for (const b of batches)
-          out.push(
-            await recordFacts(
-              tx,
-              engine,
-              workspaceId,
-              {
-                account: b.account,
-                facts: b.facts,
-                ...(b.at !== undefined ? { atMs: Date.parse(b.at) } : {}),
-                ...(b.key !== undefined ? { key: b.key } : {}),
-              },
-              actor,
-              nowMs,
-            ),
-          );
-        return out;
+        return recordFactBatches(
+          tx,
+          engine,
+          workspaceId,
+          batches.map((b) => ({
+            account: b.account,
+            facts: b.facts,
+            ...(b.at !== undefined ? { atMs: Date.parse(b.at) } : {}),
+            ...(b.key !== undefined ? { key: b.key } : {}),
+          })),
+          actor,
+          nowMs,
+        );
       }),
     );
 

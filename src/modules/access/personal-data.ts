@@ -129,98 +129,138 @@ export async function exportPersonalData(
   });
 }
 
+export interface ErasedCounts {
+  readonly records: number;
+  readonly history: number;
+  readonly effects: number;
+  readonly messages: number;
+  readonly secrets: number;
+  readonly invitations: number;
+  readonly mail: number;
+  readonly subscribers: number;
+  readonly contacts: number;
+}
+
 export async function erasePersonalData(
   database: Database,
   workspaceId: string,
   query: ContactQuery,
   actor: string,
   now: Date,
-): Promise<{
-  records: number;
-  history: number;
-  effects: number;
-  messages: number;
-  secrets: number;
-  invitations: number;
-  mail: number;
-  subscribers: number;
-  contacts: number;
-}> {
+): Promise<ErasedCounts> {
   const list = needles(query);
-  const regex = pattern(list);
   return database.inWorkspace(workspaceId, async (tx) => {
-    await tx.execute(sql`select set_config('opsbook.erasure', 'on', true)`);
-    const keys = await matchingSubjects(tx, workspaceId, regex);
-    const count = (result: unknown) =>
-      (result as { rowCount?: number; affectedRows?: number }).rowCount ??
-      (result as { affectedRows?: number }).affectedRows ??
-      0;
-    const replace = erase(list);
-    const rewrite = async (table: 'subjects' | 'timeline_events' | 'effects' | 'outbox') => {
-      const { id, column } = COLUMNS[table];
-      const rows = rowsOf<{ id: string | number; value: unknown }>(
-        await tx.execute(
-          sql`select ${sql.raw(id)} as id, ${sql.raw(column)} as value from ${sql.raw(table)}
-               where workspace_id = ${workspaceId} and ${sql.raw(column)}::text ~* ${regex}`,
-        ),
-      );
-      for (const row of rows) {
-        const value = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
-        await tx.execute(
-          sql`update ${sql.raw(table)} set ${sql.raw(column)} = ${JSON.stringify(replace(value))}::jsonb
-               where workspace_id = ${workspaceId} and ${sql.raw(id)} = ${row.id}`,
-        );
-      }
-      return rows.length;
-    };
-    const records = await rewrite('subjects');
-    const history = await rewrite('timeline_events');
-    const effects = await rewrite('effects');
-    const messages = await rewrite('outbox');
-    const secrets = count(
-      await tx.execute(
-        sql`delete from masked_secrets where workspace_id = ${workspaceId} and subject in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
-      ),
-    );
-    const invitations = count(
-      await tx.execute(
-        sql`delete from invitations where workspace_id = ${workspaceId}
-              and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
-      ),
-    );
-    // Mail kept by the built-in mailbox, and delivery errors that named the address (a refused recipient).
-    const mail = count(
-      await tx.execute(
-        sql`delete from mailbox where workspace_id = ${workspaceId}
-              and (to_addresses::text ~* ${regex} or from_address ~* ${regex} or text ~* ${regex} or subject ~* ${regex})`,
-      ),
-    );
-    await tx.execute(
-      sql`update delivery_attempts set error = '[erased]' where workspace_id = ${workspaceId} and error ~* ${regex}`,
-    );
-    // Status-page subscriptions by that email (their address is the only personal data they hold).
-    const subscribers = count(
-      await tx.execute(
-        sql`delete from status_subscribers where workspace_id = ${workspaceId} and kind = 'email'
-              and address in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
-      ),
-    );
-    // Contacts of customer accounts with that phone or email are deleted (erasure, unlike the workflows'
-    // suspension, is meant to leave nothing).
-    const contacts = count(
-      await tx.execute(
-        sql`delete from account_contacts where workspace_id = ${workspaceId}
-              and (phone in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))
-                   or lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb)))`,
-      ),
-    );
-    const counts = { records, history, effects, messages, secrets, invitations, mail, subscribers, contacts };
+    const counts = await eraseIdentifiersIn(tx, workspaceId, list);
     await appendAudit(tx, now, {
       actor,
       action: 'personal-data.erased',
       target: identifierHash(list),
-      data: counts,
+      data: { ...counts },
     });
     return counts;
   });
+}
+
+/** Identifiers erased in one pass: each pass scans the JSON of every table once. */
+const PER_PASS = 100;
+
+/**
+ * Erases these identifiers (emails, phones as stored) from every record, history entry, effect and
+ * message of the workspace, in `tx`, and deletes what holds nothing else (contacts, invitations, mail,
+ * subscriptions by that email). The caller audits. Also used by the end of retention (customers/
+ * retention.ts) for all of an account's people at once.
+ */
+export async function eraseIdentifiersIn(
+  tx: Tx,
+  workspaceId: string,
+  identifiers: readonly string[],
+): Promise<ErasedCounts> {
+  const total = {
+    records: 0,
+    history: 0,
+    effects: 0,
+    messages: 0,
+    secrets: 0,
+    invitations: 0,
+    mail: 0,
+    subscribers: 0,
+    contacts: 0,
+  };
+  const all = [...new Set(identifiers.filter((n) => n.length >= 5))];
+  await tx.execute(sql`select set_config('opsbook.erasure', 'on', true)`);
+  for (let i = 0; i < all.length; i += PER_PASS) {
+    const counts = await erasePass(tx, workspaceId, all.slice(i, i + PER_PASS));
+    for (const key of Object.keys(total) as (keyof ErasedCounts)[]) total[key] += counts[key];
+  }
+  await tx.execute(sql`select set_config('opsbook.erasure', 'off', true)`);
+  return total;
+}
+
+async function erasePass(tx: Tx, workspaceId: string, list: readonly string[]): Promise<ErasedCounts> {
+  const regex = pattern(list);
+  const keys = await matchingSubjects(tx, workspaceId, regex);
+  const count = (result: unknown) =>
+    (result as { rowCount?: number; affectedRows?: number }).rowCount ??
+    (result as { affectedRows?: number }).affectedRows ??
+    0;
+  const replace = erase(list);
+  const rewrite = async (table: 'subjects' | 'timeline_events' | 'effects' | 'outbox') => {
+    const { id, column } = COLUMNS[table];
+    const rows = rowsOf<{ id: string | number; value: unknown }>(
+      await tx.execute(
+        sql`select ${sql.raw(id)} as id, ${sql.raw(column)} as value from ${sql.raw(table)}
+               where workspace_id = ${workspaceId} and ${sql.raw(column)}::text ~* ${regex}`,
+      ),
+    );
+    for (const row of rows) {
+      const value = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
+      await tx.execute(
+        sql`update ${sql.raw(table)} set ${sql.raw(column)} = ${JSON.stringify(replace(value))}::jsonb
+               where workspace_id = ${workspaceId} and ${sql.raw(id)} = ${row.id}`,
+      );
+    }
+    return rows.length;
+  };
+  const records = await rewrite('subjects');
+  const history = await rewrite('timeline_events');
+  const effects = await rewrite('effects');
+  const messages = await rewrite('outbox');
+  const secrets = count(
+    await tx.execute(
+      sql`delete from masked_secrets where workspace_id = ${workspaceId} and subject in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
+    ),
+  );
+  const invitations = count(
+    await tx.execute(
+      sql`delete from invitations where workspace_id = ${workspaceId}
+              and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
+    ),
+  );
+  // Mail kept by the built-in mailbox, and delivery errors that named the address (a refused recipient).
+  const mail = count(
+    await tx.execute(
+      sql`delete from mailbox where workspace_id = ${workspaceId}
+              and (to_addresses::text ~* ${regex} or from_address ~* ${regex} or text ~* ${regex} or subject ~* ${regex})`,
+    ),
+  );
+  await tx.execute(
+    sql`update delivery_attempts set error = '[erased]' where workspace_id = ${workspaceId} and error ~* ${regex}`,
+  );
+  // Status-page subscriptions by that email (their address is the only personal data they hold).
+  const subscribers = count(
+    await tx.execute(
+      sql`delete from status_subscribers where workspace_id = ${workspaceId} and kind = 'email'
+              and address in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb))`,
+    ),
+  );
+  // Contacts of customer accounts with that phone or email are deleted (erasure, unlike the workflows'
+  // suspension, is meant to leave nothing).
+  const contacts = count(
+    await tx.execute(
+      sql`delete from account_contacts where workspace_id = ${workspaceId}
+              and (phone in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))
+                   or lower(email) in (select jsonb_array_elements_text(${JSON.stringify(list.map((n) => n.toLowerCase()))}::jsonb)))`,
+    ),
+  );
+  return { records, history, effects, messages, secrets, invitations, mail, subscribers, contacts };
 }

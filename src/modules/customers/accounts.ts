@@ -12,6 +12,7 @@ import { OpsError } from '../../errors/catalog.js';
 import type { Queryable, Tx } from '../../store/database.js';
 import { pgCode } from '../../store/database.js';
 import { accountContacts, accounts, type FactValue } from '../../store/schema-customers.js';
+import { refuseIfErased } from './retention.js';
 
 type AccountRow = typeof accounts.$inferSelect;
 
@@ -147,6 +148,7 @@ export async function updateAccount(
 ): Promise<AccountView> {
   const row = await lockAccount(tx, workspaceId, id);
   if (!row) throw accountNotFound(id);
+  await refuseIfErased(tx, workspaceId, id);
   const custom = { ...row.custom };
   for (const [key, value] of Object.entries(patch.custom ?? {})) {
     if (value === null) delete custom[key];

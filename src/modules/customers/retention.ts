@@ -10,15 +10,22 @@
  * The export (`exportAccountData`) gives everything the account holds here as one document; after a
  * deletion it gives the tombstone and what was recorded from the deletion on, nothing that was deleted.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Effect } from '../../core/decide/types.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
-import { timelineEvents } from '../../store/schema.js';
-import { accountContacts, accounts, factReceipts, type FactValue } from '../../store/schema-customers.js';
+import { tasks, timelineEvents } from '../../store/schema.js';
+import {
+  accountContacts,
+  accounts,
+  factReceipts,
+  surveyInvitations,
+  type FactValue,
+} from '../../store/schema-customers.js';
 import { appendAudit } from '../access/audit.js';
+import { eraseIdentifiersIn } from '../access/personal-data.js';
 import { accountNotFound, accountSubject } from './accounts.js';
 import { contactView, type ContactView } from './contacts.js';
 import { accountTimeline, type AccountTimelineEntry } from './timeline.js';
@@ -125,7 +132,8 @@ export async function eraseAccountData(
   const contacts = await tx
     .delete(accountContacts)
     .where(and(eq(accountContacts.workspaceId, workspaceId), eq(accountContacts.accountId, accountId)))
-    .returning({ id: accountContacts.id });
+    .returning({ id: accountContacts.id, phone: accountContacts.phone, email: accountContacts.email });
+  await eraseResidue(tx, workspaceId, accountId, contacts);
   const receipts = await tx
     .delete(factReceipts)
     .where(and(eq(factReceipts.workspaceId, workspaceId), eq(factReceipts.accountId, accountId)))
@@ -159,6 +167,49 @@ export async function eraseAccountData(
     data: { ...counts, ...erasure },
   });
   return counts;
+}
+
+/**
+ * What the account's rows do not hold but Opsbook kept of it: its people's phones and emails wherever they
+ * appear (messages, history, other records: the personal-data erasure, for all of them at once), the
+ * engine's records of the account and its people (their fields and usage facts, the plan aside), the
+ * values of their history entries, survey comments, task notes and checklist evidence.
+ */
+async function eraseResidue(
+  tx: Tx,
+  workspaceId: string,
+  accountId: string,
+  contacts: readonly { id: string; phone: string | null; email: string | null }[],
+): Promise<void> {
+  await eraseIdentifiersIn(
+    tx,
+    workspaceId,
+    contacts.flatMap((c) => [c.phone, c.email]).filter((v): v is string => v !== null),
+  );
+  const people = contacts.map((c) => `user:${c.id}`);
+  const all = [accountSubject(accountId), ...people];
+  await tx.execute(sql`
+    update subjects
+       set state = jsonb_set(jsonb_set(state, '{facts}', '{}'::jsonb), '{fields}',
+                   jsonb_strip_nulls(jsonb_build_object('plan', state->'fields'->'plan')))
+     where workspace_id = ${workspaceId} and key in (select jsonb_array_elements_text(${JSON.stringify(all)}::jsonb))`);
+  // History keeps what happened, not what it carried: the account's usage values, everything of its people.
+  await tx.execute(sql`select set_config('opsbook.erasure', 'on', true)`);
+  await tx.execute(sql`
+    update timeline_events set data = '{"erased": true}'::jsonb
+     where workspace_id = ${workspaceId}
+       and (subject in (select jsonb_array_elements_text(${JSON.stringify(people)}::jsonb))
+            or (subject = ${accountSubject(accountId)}
+                and type in ('fact.set', 'signup.submitted', 'user.registered')))`);
+  await tx.execute(sql`select set_config('opsbook.erasure', 'off', true)`);
+  await tx
+    .update(surveyInvitations)
+    .set({ comment: null })
+    .where(and(eq(surveyInvitations.workspaceId, workspaceId), eq(surveyInvitations.accountId, accountId)));
+  await tx
+    .update(tasks)
+    .set({ note: null })
+    .where(and(eq(tasks.workspaceId, workspaceId), inArray(tasks.subject, all)));
 }
 
 export interface AccountExport {
@@ -261,14 +312,20 @@ export async function exportAccountData(
  * SaaS still syncing a cancelled customer must not quietly undo the deletion. A returning customer is a
  * new account.
  */
-export async function refuseIfErased(tx: Tx, workspaceId: string, accountId: string): Promise<void> {
+export async function refuseIfErased(
+  tx: Tx,
+  workspaceId: string,
+  accountIds: string | readonly string[],
+): Promise<void> {
+  const ids = typeof accountIds === 'string' ? [accountIds] : accountIds;
+  if (ids.length === 0) return;
   const [erased] = await tx
-    .select({ at: timelineEvents.occurredAt })
+    .select({ subject: timelineEvents.subject, at: timelineEvents.occurredAt })
     .from(timelineEvents)
     .where(
       and(
         eq(timelineEvents.workspaceId, workspaceId),
-        eq(timelineEvents.subject, accountSubject(accountId)),
+        inArray(timelineEvents.subject, ids.map(accountSubject)),
         eq(timelineEvents.type, DATA_DELETED),
       ),
     )
@@ -276,6 +333,6 @@ export async function refuseIfErased(tx: Tx, workspaceId: string, accountId: str
   if (erased)
     throw new OpsError(
       'OPS_CONFLICT',
-      `The data of account "${accountId}" was deleted at the end of its retention (${erased.at.toISOString()}); it takes no new contacts or facts. A returning customer is a new account.`,
+      `The data of account "${erased.subject.slice('account:'.length)}" was deleted at the end of its retention (${erased.at.toISOString()}); it takes no new contacts, facts or custom fields. A returning customer is a new account. Nothing was changed.`,
     );
 }
