@@ -4,14 +4,12 @@
  * D7 active, D30 retention, Day 3 call completion, NPS), MRR and ARPU, customers by state and plan, and
  * week-by-week charts with their table (GET …/customer-metrics; definitions in docs/customers.md).
  */
-import { useState } from 'react';
 import type { Workspace } from '../api';
-import { Field } from '../AuthCard';
 import { AppLink, ErrorNotice } from '../controls';
 import { customerMetricsApi } from '../customers-api';
+import { PeriodFields, usePeriod } from '../metrics-period';
 import { useLoad } from '../session';
 import { usePageHeading } from '../support/page-heading';
-import { addDays, dateIn, dayStartIn } from '../support/zoned';
 import { MetricsFigures } from './MetricsFigures';
 import { CUSTOMERS_PATH } from './words';
 import './metrics.css';
@@ -19,16 +17,11 @@ import './metrics.css';
 /** The dashboard's address; `metrics` is the name of a page here, as `review` is. */
 export const METRICS_PATH = `${CUSTOMERS_PATH}/metrics`;
 
-const DEFAULT_DAYS = 30;
-
 export function MetricsPage({ workspace }: { readonly workspace: Workspace }) {
   const heading = usePageHeading(METRICS_PATH, `Customer metrics · ${workspace.name}`);
   const zone = workspace.timeZone;
-  const [toDate, setToDate] = useState(() => dateIn(Date.now(), zone));
-  const [fromDate, setFromDate] = useState(() => addDays(toDate, 1 - DEFAULT_DAYS));
-  const valid = fromDate !== '' && toDate !== '' && fromDate <= toDate;
-  const from = valid ? dayStartIn(fromDate, zone).toISOString() : '';
-  const to = valid ? dayStartIn(addDays(toDate, 1), zone).toISOString() : '';
+  const period = usePeriod(zone);
+  const { valid, from, to } = period;
   const metrics = useLoad(`${workspace.id}/customer-metrics/${from}/${to}`, () =>
     valid
       ? customerMetricsApi.metrics(workspace.id, { from, to })
@@ -54,24 +47,7 @@ export function MetricsPage({ workspace }: { readonly workspace: Workspace }) {
       <section className="card" aria-labelledby="cm-period-title">
         <h2 id="cm-period-title">Period</h2>
         <div className="inline-form filters">
-          <Field id="customer-metrics-from" label="From">
-            <input
-              id="customer-metrics-from"
-              type="date"
-              value={fromDate}
-              max={toDate}
-              onChange={(e) => setFromDate(e.target.value)}
-            />
-          </Field>
-          <Field id="customer-metrics-to" label="To">
-            <input
-              id="customer-metrics-to"
-              type="date"
-              value={toDate}
-              min={fromDate}
-              onChange={(e) => setToDate(e.target.value)}
-            />
-          </Field>
+          <PeriodFields period={period} idPrefix="customer-metrics" />
         </div>
         <p className="muted">
           Days in {zone}. The onboarding figures count the users whose day 1, 7 or 30 fell in the period and

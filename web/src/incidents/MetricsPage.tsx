@@ -4,29 +4,22 @@
  * (detection → resolution) by severity, breached deadlines and the action items overdue now. Each
  * severity's bar leads to its incidents.
  */
-import { useState } from 'react';
 import type { Workspace } from '../api';
-import { Field } from '../AuthCard';
 import { ErrorNotice } from '../controls';
 import { incidentsApi } from '../incidents-api';
+import { PeriodFields, usePeriod } from '../metrics-period';
 import { useLoad } from '../session';
 import { usePageHeading } from '../support/page-heading';
-import { addDays, dateIn, dayStartIn } from '../support/zoned';
 import { MetricsFigures } from './MetricsFigures';
 import { IncidentsNav } from './IncidentsNav';
 import { useScale } from './room-data';
 import { METRICS_PATH } from './words';
 
-const DEFAULT_DAYS = 30;
-
 export function MetricsPage({ workspace }: { readonly workspace: Workspace }) {
   const heading = usePageHeading(METRICS_PATH, `Incident dashboard · ${workspace.name}`);
   const zone = workspace.timeZone;
-  const [toDate, setToDate] = useState(() => dateIn(Date.now(), zone));
-  const [fromDate, setFromDate] = useState(() => addDays(toDate, 1 - DEFAULT_DAYS));
-  const valid = fromDate !== '' && toDate !== '' && fromDate <= toDate;
-  const from = valid ? dayStartIn(fromDate, zone).toISOString() : '';
-  const to = valid ? dayStartIn(addDays(toDate, 1), zone).toISOString() : '';
+  const period = usePeriod(zone);
+  const { valid, from, to } = period;
   const metrics = useLoad(`${workspace.id}/incident-metrics/${from}/${to}`, () =>
     valid
       ? incidentsApi.metrics(workspace.id, { from, to })
@@ -49,24 +42,7 @@ export function MetricsPage({ workspace }: { readonly workspace: Workspace }) {
       <section className="card" aria-labelledby="period-title">
         <h2 id="period-title">Period</h2>
         <div className="inline-form filters">
-          <Field id="incident-metrics-from" label="From">
-            <input
-              id="incident-metrics-from"
-              type="date"
-              value={fromDate}
-              max={toDate}
-              onChange={(e) => setFromDate(e.target.value)}
-            />
-          </Field>
-          <Field id="incident-metrics-to" label="To">
-            <input
-              id="incident-metrics-to"
-              type="date"
-              value={toDate}
-              min={fromDate}
-              onChange={(e) => setToDate(e.target.value)}
-            />
-          </Field>
+          <PeriodFields period={period} idPrefix="incident-metrics" />
         </div>
         <p className="muted">Incidents detected in the period, days in {zone}.</p>
         <ErrorNotice error={metrics.error} />

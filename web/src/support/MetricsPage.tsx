@@ -16,9 +16,8 @@ import { ALL_STATUSES, CHANNELS, inboxHref } from './filters';
 import { Figures } from './MetricsFigures';
 import { usePageHeading } from './page-heading';
 import { SUPPORT_PATH, SupportNav } from './SupportNav';
-import { addDays, dateIn, dayStartIn, daysBetween } from './zoned';
-
-const DEFAULT_DAYS = 30;
+import { daysBetween } from './zoned';
+import { PeriodFields, usePeriod } from '../metrics-period';
 
 interface Props {
   readonly workspace: Workspace;
@@ -29,15 +28,14 @@ export function MetricsPage({ workspace, access }: Props) {
   const heading = usePageHeading(SUPPORT_PATH, `Support · ${workspace.name}`);
   // Days are the workspace's (its time zone), as the SOP's business days and the server's figures are.
   const zone = workspace.timeZone;
-  const [toDate, setToDate] = useState(() => dateIn(Date.now(), zone));
-  const [fromDate, setFromDate] = useState(() => addDays(toDate, 1 - DEFAULT_DAYS));
+  const period = usePeriod(zone);
+  const { fromDate, toDate, valid } = period;
   const [tier, setTier] = useState('');
   const [channel, setChannel] = useState('');
   const [agent, setAgent] = useState('');
-  const valid = fromDate !== '' && toDate !== '' && fromDate <= toDate;
   const query: MetricsQuery = {
-    from: valid ? dayStartIn(fromDate, zone).toISOString() : '',
-    to: valid ? dayStartIn(addDays(toDate, 1), zone).toISOString() : '',
+    from: period.from,
+    to: period.to,
     ...(tier ? { tier } : {}),
     ...(channel ? { channel } : {}),
     ...(agent ? { agent } : {}),
@@ -85,24 +83,7 @@ export function MetricsPage({ workspace, access }: Props) {
           )}
         </div>
         <div className="inline-form filters">
-          <Field id="metrics-from" label="From">
-            <input
-              id="metrics-from"
-              type="date"
-              value={fromDate}
-              max={toDate}
-              onChange={(e) => setFromDate(e.target.value)}
-            />
-          </Field>
-          <Field id="metrics-to" label="To">
-            <input
-              id="metrics-to"
-              type="date"
-              value={toDate}
-              min={fromDate}
-              onChange={(e) => setToDate(e.target.value)}
-            />
-          </Field>
+          <PeriodFields period={period} idPrefix="metrics" />
           <Field id="metrics-tier" label="Tier">
             <select id="metrics-tier" value={tier} onChange={(e) => setTier(e.target.value)}>
               <option value="">All tiers</option>
