@@ -6,6 +6,7 @@ import { benchCustomers } from './customers.js';
 import { benchDelivery } from './delivery.js';
 import { benchHttp } from './http.js';
 import { benchMonitors } from './monitors.js';
+import { benchOperations } from './operations.js';
 import { benchPacks } from './packs.js';
 import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   monitors: benchMonitors,
   alerts: benchAlerts,
   customers: benchCustomers,
+  operations: benchOperations,
 };
 
 const names = process.argv.slice(2);

@@ -11,6 +11,7 @@ import { packageVersion } from '../shared/paths.js';
 import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
 import { activatePackCommand } from './activate.js';
+import { AUDIT_USAGE, auditVerifyCommand } from './audit.js';
 import { diffPackDirs } from './diff.js';
 import { IMPORT_CONTACTS_OPTIONS, IMPORT_CONTACTS_USAGE, importContactsCommand } from './import-contacts.js';
 import { KEYS_USAGE, newKeyCommand, rotateKeysCommand } from './keys.js';
@@ -229,6 +230,28 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
       return (await createTokenCommand(config(), { workspace: values.workspace, scope: role, name, days }))
         ? EXIT.ok
         : EXIT.finding;
+    },
+  },
+  audit: {
+    summary:
+      "Verify a workspace's audit log hash chain (`audit verify`): exit 1 naming each edit or deletion.",
+    usage: AUDIT_USAGE,
+    args: ['verify'],
+    options: {
+      workspace: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    async run(values, config, [action = '']) {
+      if (action !== 'verify') throw new UsageError(`unknown action "${action}": use \`audit verify\`.`);
+      if (typeof values.workspace !== 'string' || values.workspace === '')
+        throw new UsageError("--workspace <id> is required (or '*' for the accounts' own chain).");
+      const ok = await auditVerifyCommand(
+        config(),
+        { workspace: values.workspace, json: values.json === true },
+        (text) => void process.stdout.write(text),
+      );
+      return ok ? EXIT.ok : EXIT.finding;
     },
   },
   'import-contacts': {

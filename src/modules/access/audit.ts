@@ -86,38 +86,62 @@ export interface AuditVerdict {
   readonly problems: readonly string[];
 }
 
-/** Recomputes every hash of a workspace's chain and checks links, numbering and the stored head. */
+/** The most problems a verdict lists (a log rewritten from its start would otherwise list every entry). */
+const MAX_PROBLEMS = 1000;
+
+/**
+ * Recomputes every hash of a workspace's chain and checks links, numbering and the stored head. The
+ * database walks the chain (a window over the entries in order) and sends back only the entries that are
+ * wrong and the last one, so a million entries are checked without a million rows crossing the wire.
+ */
 export async function verifyAudit(database: Database, workspaceId: string): Promise<AuditVerdict> {
   return database.inWorkspace(workspaceId, async (tx) => {
-    const rows = rowsOf<{
-      id: string | number;
+    const wrong = rowsOf<{
+      rn: string | number;
       seq: string | number;
-      prev_hash: string;
-      hash: string;
-      expected: string;
+      renumbered: boolean;
+      reordered: boolean;
+      unlinked: boolean;
+      changed: boolean;
     }>(
-      await tx.execute(sql`select id, seq, prev_hash, hash,
-                                  opsbook_audit_hash(prev_hash, seq, at, actor, action, target, data) as expected
-                             from audit_log where workspace_id = ${workspaceId} order by seq, id`),
+      await tx.execute(sql`
+        with chain as (
+          select seq, id, hash, prev_hash,
+                 row_number() over w as rn,
+                 coalesce(lag(hash) over w, 'genesis') as expected_prev,
+                 lag(id) over w as prev_id,
+                 opsbook_audit_hash(prev_hash, seq, at, actor, action, target, data) as expected
+            from audit_log where workspace_id = ${workspaceId}
+          window w as (order by seq, id))
+        select rn, seq, seq <> rn as renumbered, coalesce(id < prev_id, false) as reordered,
+               prev_hash <> expected_prev as unlinked, hash <> expected as changed
+          from chain
+         where seq <> rn or id < prev_id or prev_hash <> expected_prev or hash <> expected
+         order by rn limit ${MAX_PROBLEMS}`),
+    );
+    const [summary] = rowsOf<{ entries: string | number }>(
+      await tx.execute(sql`select count(*) as entries from audit_log where workspace_id = ${workspaceId}`),
+    );
+    const [last] = rowsOf<{ seq: string | number; hash: string }>(
+      await tx.execute(sql`select seq, hash from audit_log where workspace_id = ${workspaceId}
+                            order by seq desc, id desc limit 1`),
     );
     const headRow = rowsOf<{ seq: string | number; hash: string }>(
       await tx.execute(sql`select seq, hash from audit_heads where workspace_id = ${workspaceId}`),
     )[0];
     const problems: string[] = [];
-    let prev = 'genesis';
-    let lastId = 0;
-    rows.forEach((row, i) => {
+    for (const row of wrong) {
+      const rn = Number(row.rn);
       const seq = Number(row.seq);
-      if (seq !== i + 1) problems.push(`entry ${i + 1} is numbered ${seq}: an entry was deleted or inserted`);
-      if (Number(row.id) < lastId)
-        problems.push(`entry ${seq} was written before entry ${seq - 1}: reordered`);
-      lastId = Number(row.id);
-      if (row.prev_hash !== prev) problems.push(`entry ${seq} does not link to the entry before it`);
-      if (row.hash !== row.expected) problems.push(`entry ${seq} was changed after it was written`);
-      prev = row.hash;
-    });
+      if (row.renumbered) problems.push(`entry ${rn} is numbered ${seq}: an entry was deleted or inserted`);
+      if (row.reordered) problems.push(`entry ${seq} was written before entry ${seq - 1}: reordered`);
+      if (row.unlinked) problems.push(`entry ${seq} does not link to the entry before it`);
+      if (row.changed) problems.push(`entry ${seq} was changed after it was written`);
+    }
+    if (wrong.length === MAX_PROBLEMS)
+      problems.push(`… and maybe more: only the first ${MAX_PROBLEMS} wrong entries are listed`);
+    const entries = Number(summary?.entries ?? 0);
     const head = headRow ? { seq: Number(headRow.seq), hash: headRow.hash } : null;
-    const last = rows.at(-1);
     const lastSeq = last ? Number(last.seq) : 0;
     if (head && lastSeq < head.seq) {
       problems.push(
@@ -130,7 +154,7 @@ export async function verifyAudit(database: Database, workspaceId: string): Prom
     } else if (head && last && last.hash !== head.hash) {
       problems.push(`entry ${lastSeq} is not the entry its head records: it was replaced`);
     }
-    if (!head && rows.length > 0) problems.push('the log has entries but no head: the head was removed');
-    return { ok: problems.length === 0, entries: rows.length, head, problems };
+    if (!head && entries > 0) problems.push('the log has entries but no head: the head was removed');
+    return { ok: problems.length === 0, entries, head, problems };
   });
 }
