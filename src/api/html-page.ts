@@ -4,7 +4,7 @@
  * centre's CSP (no script at all), kept out of caches unless it is public, and out of search engines
  * when it is reached by a private link.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HELP_CSP } from '../modules/support/help-pages.js';
 
 export const wantsHtml = (request: FastifyRequest): boolean =>
@@ -24,4 +24,16 @@ export function sendPage(
     .header('cache-control', cache === 'public' ? 'public, max-age=60' : 'no-store')
     .type('text/html; charset=utf-8')
     .send(page);
+}
+
+/**
+ * Lets the routes of `scope` (a plugin of their own) take a page's form post, form-encoded, as an object
+ * of its fields; every other route keeps refusing that content type.
+ */
+export function acceptFormPosts(scope: FastifyInstance, bodyLimit = 16 * 1024): void {
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 }

@@ -21,7 +21,7 @@ import { PaymentDeliveryRefused } from '../../modules/customers/payment-webhooks
 import { invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
 import { findPublicWorkspace } from '../../modules/support/public-workspace.js';
 import type { AppDeps } from '../deps.js';
-import { sendPage, wantsHtml } from '../html-page.js';
+import { acceptFormPosts, sendPage, wantsHtml } from '../html-page.js';
 import { A, TAGS } from './customer-schemas.js';
 
 const CheckoutId = z.string().regex(/^cs_[0-9a-z]{10,40}$/, 'a checkout id (cs_…)');
@@ -100,11 +100,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: AppDeps, engine: Engi
 
   void app.register(async (scope) => {
     // The sandbox page's buttons post form-encoded bodies; only this plugin accepts them.
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4 * 1024 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormPosts(scope, 4 * 1024);
     sandboxRoutes(scope, deps, ctx);
   });
 }

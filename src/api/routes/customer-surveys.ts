@@ -21,7 +21,7 @@ import { invalidPage, notFoundPage } from '../../modules/support/help-pages.js';
 import { findPublicWorkspace } from '../../modules/support/public-workspace.js';
 import type { Tx } from '../../store/database.js';
 import type { AppDeps } from '../deps.js';
-import { sendPage, wantsHtml } from '../html-page.js';
+import { acceptFormPosts, sendPage, wantsHtml } from '../html-page.js';
 import { periodOf, PeriodQuery } from '../period.js';
 import { accessOf } from '../session.js';
 import { A, Limit, retrying, TAGS, W } from './customer-schemas.js';
@@ -59,11 +59,7 @@ const view = (i: SurveyInvitation): z.infer<typeof Invitation> => ({
 export function surveyRoutes(app: FastifyInstance, deps: AppDeps, engine: Engine, base: string): void {
   void app.register(async (scope) => {
     // The survey page's form posts a form-encoded body; only this plugin accepts one.
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 16 * 1024 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormPosts(scope);
     linkRoutes(scope, deps, engine);
   });
   memberRoutes(app, deps, engine, base);

@@ -23,7 +23,7 @@ import { findPublicWorkspace, type PublicWorkspace } from '../../modules/support
 import { answerSurvey, ticketForCustomer } from '../../modules/support/tickets.js';
 import type { SupportContext } from '../../modules/support/ticket-store.js';
 import type { AppDeps } from '../deps.js';
-import { sendPage, wantsHtml } from '../html-page.js';
+import { acceptFormPosts, sendPage, wantsHtml } from '../html-page.js';
 
 const Ref = z.string().min(1).max(64);
 const ArticleSlug = z.string().min(1).max(80);
@@ -43,11 +43,7 @@ const html = (reply: FastifyReply, status: number, page: string, cache: 'public'
 export function helpCentreRoutes(app: FastifyInstance, deps: AppDeps, support: SupportContext): void {
   void app.register(async (scope) => {
     // The pages' forms post form-encoded bodies; only this plugin accepts them.
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 16 * 1024 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormPosts(scope);
     helpPages(scope, deps);
     surveyRoutes(scope, deps, support);
   });

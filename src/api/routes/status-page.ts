@@ -35,7 +35,7 @@ import {
   unsubscribeFormPage,
 } from '../../modules/status/subscription-pages.js';
 import type { AppDeps } from '../deps.js';
-import { wantsHtml } from '../html-page.js';
+import { acceptFormPosts, wantsHtml } from '../html-page.js';
 import { statusAdminRoutes } from './status-admin.js';
 
 const Slug = z.string().min(1).max(200);
@@ -115,11 +115,7 @@ function statusPageRoutes(app: FastifyInstance, deps: AppDeps, ctx: StatusContex
     scope.addHook('onClose', () => cache.close());
     // The forms post form-encoded bodies (a mail client's one-click unsubscribe may post multipart, whose
     // content is ignored: the link's token acts); only this plugin accepts them.
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 16 * 1024 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormPosts(scope);
     scope.addContentTypeParser(
       'multipart/form-data',
       { parseAs: 'string', bodyLimit: 16 * 1024 },
