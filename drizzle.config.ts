@@ -8,6 +8,7 @@ export default defineConfig({
     './src/store/schema-incidents.ts',
     './src/store/schema-customers.ts',
     './src/store/schema-work.ts',
+    './src/store/schema-ops.ts',
   ],
   out: './src/store/migrations',
 });

@@ -148,6 +148,9 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'pages',
         'payment_deliveries',
         'payment_webhooks',
+        'record_counters',
+        'records',
+        'restore_drills',
         'status_components',
         'status_subscribers',
         'subjects',
@@ -163,6 +166,7 @@ export function runStoreContract(engine: EngineUnderTest): void {
         'timeline_events',
         'timers',
         'unsubscribes',
+        'vendor_scorecards',
         'workspaces',
       ]);
       const missing = tables.filter((t) => !t.relrowsecurity || !t.relforcerowsecurity).map((t) => t.relname);
