@@ -10,6 +10,7 @@ import { declareIncident, reachStage, resolveIncident, startIncidentClocks } fro
 import { journeyEvents, journeyTimers, journeyTriggers } from './journeys.js';
 import { enterInitialStates, lifecycleEvent, lifecyclesOf, lifecycleTimers } from './lifecycles.js';
 import { scheduleTimers } from './schedules.js';
+import { releaseTimers } from './releases.js';
 import type { EnginePolicy } from './prepare.js';
 import {
   announceClocks,
@@ -132,6 +133,8 @@ function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void, in
   journeyTimers(ctx, wake);
   lifecycleTimers(ctx, wake);
   scheduleTimers(ctx, wake);
+  // After the lifecycles' timed moves: a release announced now may be released by its closed window.
+  releaseTimers(ctx, wake);
   const announced = ctx.effects.length;
   announceClocks(ctx, inclusive, wake);
   // Rules on a clock's warning or breach; an escalation they make may start a tier clock to wake for.

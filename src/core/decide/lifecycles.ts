@@ -72,6 +72,8 @@ function move(ctx: Ctx, lifecycleId: string, to: string, key: string, index: num
   if (target?.terminal) ctx.mark(`${lifecycleId}-ended`);
   if (index !== null) {
     const transition = lifecycle.transitions[index];
+    // The event that moved it is an anchor too (`since: deployed` counts from the transition `on: deployed`).
+    if (transition?.on !== undefined) ctx.mark(transition.on);
     (transition?.effects ?? []).forEach((action, i) =>
       runAction(ctx, action, `lifecycle:${lifecycleId}:${index}`, i),
     );
