@@ -22,6 +22,7 @@ import { integrationRoutes } from './routes/integrations.js';
 import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { checklistRoutes } from './routes/checklists.js';
+import { recordRoutes } from './routes/records.js';
 import { engineRoutes } from './routes/engine.js';
 import { customerRoutes } from './routes/customers.js';
 import { paymentHookRoutes } from './routes/payment-hooks.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   packRoutes(app, deps);
   taskRoutes(app, deps);
   checklistRoutes(app, deps);
+  recordRoutes(app, deps);
   engineRoutes(app, deps);
   const stream = await createNotificationStream(deps.database, deps.logger);
   app.addHook('onClose', () => stream.close());

@@ -43,6 +43,7 @@ import { activationObserver } from '../modules/customers/activation.js';
 import { reviewDigestObserver } from '../modules/customers/digest.js';
 import { raiseEngineTasks } from '../modules/work/engine-tasks.js';
 import { openChecklistRuns } from '../modules/work/checklists.js';
+import { mirrorRecord } from '../modules/records/mirror.js';
 
 export { ENGINE_TIMER };
 
@@ -158,7 +159,7 @@ export type SubjectObserver = (
 export interface EngineOptions {
   /**
    * Default: the ticket, incident and account mirrors, the estate activation, the review digest's arming,
-   * the pack's tasks and its one-off checklist runs.
+   * the pack's tasks and its checklist runs, the bug and release mirror.
    */
   readonly observers?: readonly SubjectObserver[];
 }
@@ -183,6 +184,7 @@ export class Engine {
       reviewDigestObserver,
       raiseEngineTasks,
       openChecklistRuns,
+      mirrorRecord,
     ];
   }
 

@@ -131,6 +131,12 @@ export const ERRORS = {
     retryable: false,
     hint: 'Read the detail: it names what is in the way and how to proceed.',
   },
+  OPS_STEP_REFUSED: {
+    status: 409,
+    title: "This step of the record's lifecycle cannot be taken now",
+    retryable: false,
+    hint: 'The detail names what is missing (a field, a checklist, an approval, a go/no-go) or where the record is and which steps it can take; do that first. Nothing was changed.',
+  },
   OPS_SURVEY_ANSWERED: {
     status: 409,
     title: 'This survey invitation was answered already',

@@ -47,7 +47,11 @@ export type IdPrefix =
   | 'sv'
   | 'cs'
   // Checklist runs opened from a pack's checklists.
-  | 'ckr';
+  | 'ckr'
+  // Operations (issue 10): bugs and releases, vendor scorecards, restore drills.
+  | 'rec'
+  | 'vsc'
+  | 'drl';
 
 function base32(bytes: Uint8Array): string {
   let out = '';

@@ -253,6 +253,23 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId': () => ({ plan: 'changed' }),
   'PATCH /api/v1/workspaces/:workspaceId/template-values': () => ({ values: {} }),
   'POST /api/v1/workspaces/:workspaceId/tasks/:taskId/complete': () => ({ note: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/bugs': () => ({ title: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/bugs/:bugId/steps': () => ({ action: 'triage' }),
+  'POST /api/v1/workspaces/:workspaceId/bugs/:bugId/links': () => ({ links: ['bug:BUG-1'] }),
+  'POST /api/v1/workspaces/:workspaceId/releases': () => ({
+    title: 'Isolation',
+    fields: { version: '0.0.1' },
+  }),
+  'POST /api/v1/workspaces/:workspaceId/releases/:releaseId/steps': () => ({ action: 'deployed' }),
+  'POST /api/v1/workspaces/:workspaceId/releases/:releaseId/links': () => ({ links: ['bug:BUG-1'] }),
+  'POST /api/v1/workspaces/:workspaceId/releases/:releaseId/go-no-go': () => ({
+    decision: 'no-go',
+    note: 'Isolation',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/releases/deployments': () => ({
+    version: '0.0.1',
+    status: 'deployed',
+  }),
   'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/complete': () => ({
     evidence: { kind: 'note', value: 'Isolation' },
   }),
@@ -683,6 +700,11 @@ for (const engine of ENGINES) {
             // answer 404 to those allowed.
             case 'runId':
               return 'ckr_isolation';
+            // Bugs and releases answer 404 to those allowed when there is none by the id.
+            case 'bugId':
+              return 'BUG-999999';
+            case 'releaseId':
+              return 'REL-999999';
             case 'itemId':
               return 'receive-signup';
             case 'attachmentId':
@@ -755,6 +777,8 @@ for (const engine of ENGINES) {
         'checkoutId',
         'runId',
         'itemId',
+        'bugId',
+        'releaseId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }

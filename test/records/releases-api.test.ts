@@ -1,0 +1,210 @@
+/**
+ * A ShopSmart release through its lifecycle over HTTP (SOP-005), on PGlite: started with a type and a
+ * version (REL-1), refused precisely where a gate is closed (deployed before go/no-go, QA passed before its
+ * sign-off checklist, go/no-go before the release checklist's other items, go/no-go by a token holding no
+ * role), decided no-go then go by an owner, deployed and rolled back by a CI token by version.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
+import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
+
+type Session = Awaited<ReturnType<typeof signInAs>>;
+interface Step {
+  action: string;
+  to: string;
+  ready: boolean;
+  gates: { kind: string; message: string }[];
+}
+interface Release {
+  ref: string;
+  state: string;
+  fields: Record<string, unknown>;
+  steps: Step[];
+  endedAt: string | null;
+  rollbackWindow: { status: string; endsAt: string } | null;
+  timeline: { type: string; actor: string; at: string }[];
+}
+interface Run {
+  id: string;
+  checklist: string;
+  status: string;
+  items: { id: string; evidence: string; status: string }[];
+}
+
+const EVIDENCE: Record<string, string | number> = {
+  link: 'https://ci.example.com/runs/42',
+  note: 'Done and checked',
+  number: 82,
+  file: 'report.pdf',
+};
+
+describe('a release through go/no-go to deploy and rollback', () => {
+  let t: TestApp;
+  let owner: Session;
+  let ws: string;
+  let ci: string;
+  const call = (method: 'GET' | 'POST', path: string, payload?: object, token?: string) =>
+    t.app.inject({
+      method,
+      url: `/api/v1/workspaces/${ws}${path}`,
+      headers: token
+        ? { authorization: `Bearer ${token}` }
+        : { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken },
+      ...(payload ? { payload } : {}),
+    });
+  const runs = async (ref: string) =>
+    (await call('GET', `/checklist-runs?subject=release:${ref}&status=all`)).json<{ items: Run[] }>().items;
+  const tick = async (run: Run, except: string[] = []) => {
+    for (const item of run.items) {
+      if (except.includes(item.id) || item.status !== 'open') continue;
+      const done = await call('POST', `/checklist-runs/${run.id}/items/${item.id}/complete`, {
+        ...(item.evidence === 'none'
+          ? {}
+          : { evidence: { kind: item.evidence, value: EVIDENCE[item.evidence] } }),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+    }
+  };
+  const step = (ref: string, action: string, token?: string) =>
+    call('POST', `/releases/${ref}/steps`, { action }, token);
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    owner = await signInAs(t.app, 'owner@shopsmart.demo', DEMO_PASSWORD);
+    ws = owner.me.workspaces.find((w) => w.slug === 'shopsmart')!.id;
+    ci = (await call('POST', '/tokens', { name: 'ci', scope: 'write' })).json<{ token: string }>().token;
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses an incomplete release precisely and records nothing', async () => {
+    const bad = await call('POST', '/releases', {
+      title: 'Spring',
+      fields: { release_type: 'nightly', checklist: 'release-checklist' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ pointer: '/body/fields/checklist' })]);
+    const noType = await call('POST', '/releases', { title: 'Spring', fields: { release_type: 'nightly' } });
+    expect(noType.statusCode).toBe(400);
+    expect(
+      noType.json().errors.map((e: { pointer: string; message: string }) => [e.pointer, e.message]),
+    ).toEqual([
+      [
+        '/body/fields/release_type',
+        '"nightly" is not a release type: use one of hotfix, patch, minor, major',
+      ],
+      ['/body/fields/version', 'the version being released is required (e.g. 2.14.0)'],
+    ]);
+    expect((await call('GET', '/releases')).json()).toEqual({ items: [] });
+  });
+
+  it('walks REL-1 through its gates, go/no-go, the CI deploy and a rollback', async () => {
+    const made = await call('POST', '/releases', {
+      title: 'Patch 2.14.1',
+      fields: { release_type: 'patch', version: '2.14.1', notes: 'Fixes BUG-7' },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const release = made.json<Release>();
+    expect(release).toMatchObject({ ref: 'REL-1', state: 'development-complete', rollbackWindow: null });
+    expect(release.steps).toEqual([expect.objectContaining({ action: 'code-review.approved', ready: true })]);
+
+    // Deployed before anything: refused with where it is and where "deployed" leaves from.
+    const early = await step('REL-1', 'deployed');
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'OPS_STEP_REFUSED' });
+    expect(early.json().detail).toBe(
+      'REL-1 is at Development Complete; "deployed" leaves only from Production Deploy. From here: "code-review.approved".',
+    );
+
+    expect((await step('REL-1', 'code-review.approved')).json<Release>().state).toBe('code-review-approved');
+    // QA passed waits for its sign-off checklist, which opened when the release got here.
+    const qa = await step('REL-1', 'qa.passed');
+    expect(qa.statusCode).toBe(409);
+    expect(qa.json().detail).toContain('the checklist "QA Sign-off Criteria (SOP-007)" is not complete');
+    expect(qa.json().detail).toContain('Open items of qa-sign-off: All critical/high bugs fixed;');
+    const opened = await runs('REL-1');
+    expect(opened.map((r) => r.checklist).sort()).toEqual(['qa-sign-off', 'release-checklist']);
+    await tick(opened.find((r) => r.checklist === 'qa-sign-off')!);
+    expect((await step('REL-1', 'qa.passed')).json<Release>().state).toBe('qa-testing-passed');
+    expect((await step('REL-1', 'staging.verified')).json<Release>().state).toBe('staging-deploy-verified');
+    const notes = await step('REL-1', 'release-notes.prepared');
+    expect(notes.json<Release>().state).toBe('release-notes-prepared');
+
+    // Go/No-Go is the last item: refused while the other eight are open; "go" is never taken directly.
+    const soon = await call('POST', '/releases/REL-1/go-no-go', { decision: 'go', note: 'Looks good' });
+    expect(soon.statusCode).toBe(409);
+    expect(soon.json().detail).toMatch(
+      /^REL-1 cannot be decided yet: .* 8 other items are open: All tests passing;/,
+    );
+    const checklist = (await runs('REL-1')).find((r) => r.checklist === 'release-checklist')!;
+    await tick(checklist, ['go-no-go-approval-received']);
+    const direct = await step('REL-1', 'go');
+    expect(direct.statusCode).toBe(409);
+    expect(direct.json().detail).toContain(
+      'REL-1 needs its go/no-go first: role:engineering-lead decides it',
+    );
+    // A token holds no role: only the patch type's approver (or an owner or admin) decides.
+    const byToken = await call('POST', '/releases/REL-1/go-no-go', { decision: 'go', note: 'ok' }, ci);
+    expect(byToken.statusCode).toBe(403);
+    expect(byToken.json().detail).toContain(
+      'The go/no-go of a Patch release is decided by role:engineering-lead.',
+    );
+
+    const noGo = await call('POST', '/releases/REL-1/go-no-go', {
+      decision: 'no-go',
+      note: 'Error budget spent',
+    });
+    expect(noGo.statusCode, noGo.body).toBe(200);
+    expect(noGo.json<Release>()).toMatchObject({
+      state: 'release-notes-prepared',
+      fields: expect.objectContaining({ go_no_go: 'no-go', go_no_go_note: 'Error budget spent' }),
+    });
+    const go = await call('POST', '/releases/REL-1/go-no-go', { decision: 'go', note: 'Budget back' });
+    expect(go.statusCode, go.body).toBe(200);
+    expect(go.json<Release>()).toMatchObject({
+      state: 'production-deploy',
+      fields: expect.objectContaining({ go_no_go: 'go' }),
+    });
+    expect((await runs('REL-1')).find((r) => r.checklist === 'release-checklist')!.status).toBe('completed');
+
+    // The CI pipeline reports by version.
+    const unknown = await call('POST', '/releases/deployments', { version: '9.9.9', status: 'deployed' }, ci);
+    expect(unknown.statusCode).toBe(404);
+    const deployed = await call(
+      'POST',
+      '/releases/deployments',
+      { version: '2.14.1', status: 'deployed' },
+      ci,
+    );
+    expect(deployed.statusCode, deployed.body).toBe(200);
+    const live = deployed.json<Release>();
+    expect(live.state).toBe('monitor');
+    expect(live.rollbackWindow?.status).toBe('open');
+    const deployedAt = Date.parse(live.timeline.findLast((e) => e.type === 'release.deployed')!.at);
+    expect(Date.parse(live.rollbackWindow!.endsAt) - deployedAt).toBe(24 * 3600_000);
+
+    const back = await call(
+      'POST',
+      '/releases/deployments',
+      { version: '2.14.1', status: 'rolled-back', note: 'Error rate up' },
+      ci,
+    );
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json<Release>()).toMatchObject({ state: 'rolled-back', steps: [] });
+    expect(back.json<Release>().endedAt).not.toBeNull();
+    const tasks = (await call('GET', '/tasks?subject=release:REL-1')).json<{
+      items: { title: string; assignee: string }[];
+    }>();
+    expect(tasks.items).toEqual([
+      expect.objectContaining({
+        title: 'Document incident - create post-mortem if needed',
+        assignee: 'role:tech-lead',
+      }),
+    ]);
+    // Rolled back is the end: no second rollback.
+    expect((await step('REL-1', 'rollback')).statusCode).toBe(409);
+    const list = (await call('GET', '/releases?open=false')).json<{ items: Release[] }>().items;
+    expect(list.map((r) => [r.ref, r.state])).toEqual([['REL-1', 'rolled-back']]);
+  });
+});
