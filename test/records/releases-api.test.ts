@@ -96,7 +96,14 @@ describe('a release through go/no-go to deploy and rollback', () => {
       ],
       ['/body/fields/version', 'the version being released is required (e.g. 2.14.0)'],
     ]);
-    expect((await call('GET', '/releases')).json()).toEqual({ items: [] });
+    const list = (await call('GET', '/releases')).json();
+    expect(list.items).toEqual([]);
+    expect(list.choices.releaseTypes).toEqual([
+      { id: 'hotfix', label: 'Hotfix', approver: 'role:tech-lead', rollbackWindow: 'Immediate' },
+      { id: 'patch', label: 'Patch', approver: 'role:engineering-lead', rollbackWindow: '24 hours' },
+      { id: 'minor', label: 'Minor', approver: 'role:product-engineering', rollbackWindow: '48 hours' },
+      { id: 'major', label: 'Major', approver: 'role:leadership', rollbackWindow: '1 week' },
+    ]);
   });
 
   it('walks REL-1 through its gates, go/no-go, the CI deploy and a rollback', async () => {

@@ -88,6 +88,41 @@ const Detail = Summary.extend({
   ),
 });
 
+const Choices = z
+  .object({
+    releaseTypes: z.array(
+      z.object({ id: z.string(), label: z.string(), approver: z.string(), rollbackWindow: z.string() }),
+    ),
+    levels: z.array(z.object({ id: z.string(), label: z.string() })),
+  })
+  .describe("What the active pack offers for a new one: release types, or the bug scale's levels.");
+
+/** The active pack's release types, or its bug scale's levels, for a form; empty without an active pack. */
+async function choicesOf(ctx: RecordsContext, tx: Tx, workspaceId: string, kind: RecordKind) {
+  const active = await ctx.engine.activePolicyIn(tx, workspaceId).catch(() => null);
+  if (!active) return { releaseTypes: [], levels: [] };
+  const { pack, scales } = active.ep.policy;
+  const window = (t: NonNullable<typeof pack.releases>['types'][number]) =>
+    'within' in t.rollbackWindow
+      ? (t.rollbackWindow.quote ?? `${t.rollbackWindow.within / 3600_000} h`)
+      : 'none';
+  const scale = Object.values(scales).find((s) => s.for === 'bug');
+  return kind === 'release'
+    ? {
+        releaseTypes: (pack.releases?.types ?? []).map((t) => ({
+          id: t.id,
+          label: t.label,
+          approver: t.approver,
+          rollbackWindow: window(t),
+        })),
+        levels: [],
+      }
+    : {
+        releaseTypes: [],
+        levels: scale ? Object.values(scale.levelsById).map((l) => ({ id: l.id, label: l.label })) : [],
+      };
+}
+
 const summary = (r: RecordRow): z.infer<typeof Summary> => ({
   id: r.id,
   ref: r.ref,
@@ -194,21 +229,21 @@ export function recordRoutes(app: FastifyInstance, deps: AppDeps): void {
               .describe('Only those whose lifecycle has (not) ended.'),
             limit: Limit,
           }),
-          response: { 200: z.object({ items: z.array(Summary) }) },
+          response: { 200: z.object({ items: z.array(Summary), choices: Choices }) },
         },
         config: { access: 'records.read' },
       },
       async (request) => {
         const { workspaceId } = request.params;
         const { state, open, limit } = request.query;
-        const rows = await deps.database.inWorkspace(workspaceId, (tx) =>
-          listRecords(tx, workspaceId, kind, {
+        return deps.database.inWorkspace(workspaceId, async (tx) => {
+          const rows = await listRecords(tx, workspaceId, kind, {
             state,
             open: open === undefined ? undefined : open === 'true',
             limit,
-          }),
-        );
-        return { items: rows.map(summary) };
+          });
+          return { items: rows.map(summary), choices: await choicesOf(ctx, tx, workspaceId, kind) };
+        });
       },
     );
 
