@@ -22,6 +22,8 @@ interface Release {
   steps: Step[];
   endedAt: string | null;
   rollbackWindow: { status: string; endsAt: string } | null;
+  monitoringEnds: string | null;
+  links: string[];
   timeline: { type: string; actor: string; at: string }[];
 }
 interface Run {
@@ -190,6 +192,15 @@ describe('a release through go/no-go to deploy and rollback', () => {
     expect(live.rollbackWindow?.status).toBe('open');
     const deployedAt = Date.parse(live.timeline.findLast((e) => e.type === 'release.deployed')!.at);
     expect(Date.parse(live.rollbackWindow!.endsAt) - deployedAt).toBe(24 * 3600_000);
+
+    // An incident declared during the monitoring hour is linked to the release, both ways.
+    expect(Date.parse(live.monitoringEnds!) - deployedAt).toBe(3600_000);
+    const incident = await call('POST', '/incidents', { title: 'Checkout errors up', severity: 'sev2' });
+    expect(incident.statusCode, incident.body).toBe(201);
+    const number = incident.json<{ number: number }>().number;
+    const watched = (await call('GET', '/releases/REL-1')).json<Release>();
+    expect(watched.links).toEqual([`incident:${number}`]);
+    expect(watched.timeline.map((e) => e.type)).toContain('release.incident-during-monitoring');
 
     const back = await call(
       'POST',

@@ -78,6 +78,12 @@ const Detail = Summary.extend({
     .object({ status: z.enum(['open', 'closed']), endsAt: z.string() })
     .nullable()
     .describe('A deployed release: whether it can still be rolled back, and until when.'),
+  monitoringEnds: z
+    .string()
+    .nullable()
+    .describe(
+      'A deployed release: the end of its monitoring hour; incidents declared before it are linked to it.',
+    ),
   timeline: z.array(
     z.object({
       type: z.string(),
@@ -169,6 +175,7 @@ async function detail(
       (window === 'open' || window === 'closed') && typeof ends === 'string'
         ? { status: window, endsAt: ends }
         : null,
+    monitoringEnds: typeof state?.fields.monitoring_ends === 'string' ? state.fields.monitoring_ends : null,
     timeline: timeline.map((t) => ({
       type: t.type,
       actor: t.actor,

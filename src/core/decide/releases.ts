@@ -32,6 +32,10 @@ export function releaseTimers(ctx: Ctx, wake: (name: string, atMs: number | null
   if (ctx.s.kind !== 'release') return;
   const deployedMs = ctx.s.marks.deployed;
   if (deployedMs === undefined) return;
+  // The monitoring hour, as the record shows it: incidents declared in it are linked to the release.
+  const monitorMs = ctx.ep.policy.pack.releases?.monitorFor;
+  if (monitorMs !== undefined)
+    ctx.s.fields.monitoring_ends ??= new Date(deployedMs + monitorMs).toISOString();
   if (ctx.s.marks[CLOSED_MARK] === undefined) {
     const endsMs = rollbackWindowEnd(ctx, deployedMs);
     if (endsMs === null) return;

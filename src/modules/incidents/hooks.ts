@@ -1,12 +1,14 @@
 /**
  * What else happens, in the same transaction, when an incident is declared, acknowledged, resolved or gets
- * a public update: the on-call escalation starts and stops (paging.ts). Kept in one place so incidents.ts
+ * a public update: the on-call escalation starts and stops (paging.ts); an incident declared while a
+ * release is monitored is linked to it (records/monitoring.ts). Kept in one place so incidents.ts
  * and room.ts read as the record's rules.
  */
 import type { Tx } from '../../store/database.js';
 import { acknowledgePageIn, startPagingIn, stopPagingIn } from './paging.js';
 import { statusChangedIn } from '../status/invalidate.js';
 import { notifySubscribersIn } from '../status/notify.js';
+import { linkToMonitoredReleases } from '../records/monitoring.js';
 
 export interface DeclaredIncident {
   readonly id: string;
@@ -19,6 +21,7 @@ export interface DeclaredIncident {
 export const hooks = {
   async declared(tx: Tx, workspaceId: string, incident: DeclaredIncident, now: Date): Promise<void> {
     await startPagingIn(tx, workspaceId, incident, now);
+    await linkToMonitoredReleases(tx, workspaceId, incident, now);
   },
   async resolved(
     tx: Tx,
