@@ -23,6 +23,7 @@ interface Release {
   endedAt: string | null;
   rollbackWindow: { status: string; endsAt: string } | null;
   monitoringEnds: string | null;
+  releaseNotes: { template: string; text?: string } | null;
   links: string[];
   timeline: { type: string; actor: string; at: string }[];
 }
@@ -117,6 +118,21 @@ describe('a release through go/no-go to deploy and rollback', () => {
     const release = made.json<Release>();
     expect(release).toMatchObject({ ref: 'REL-1', state: 'development-complete', rollbackWindow: null });
     expect(release.steps).toEqual([expect.objectContaining({ action: 'code-review.approved', ready: true })]);
+    expect(release.releaseNotes).toEqual({
+      template: 'release-notes',
+      text: 'ShopSmart Pro 2.14.1 (patch): Patch 2.14.1\n\nFixes BUG-7',
+    });
+    // A bug the release ships (SOP-007 severity, the pack's own bug workflow) joins its notes.
+    const bug = await call('POST', '/bugs', {
+      title: 'Cannot add customer',
+      fields: { severity: 'high' },
+      links: ['release:REL-1'],
+    });
+    expect(bug.statusCode, bug.body).toBe(201);
+    expect(bug.json()).toMatchObject({ ref: 'BUG-1', state: 'reported' });
+    expect((await call('GET', '/releases/REL-1')).json<Release>().releaseNotes?.text).toBe(
+      'ShopSmart Pro 2.14.1 (patch): Patch 2.14.1\n\nFixes BUG-7\n\nFixed:\n- BUG-1: Cannot add customer',
+    );
 
     // Deployed before anything: refused with where it is and where "deployed" leaves from.
     const early = await step('REL-1', 'deployed');

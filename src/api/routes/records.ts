@@ -20,6 +20,7 @@ import {
   type RecordRow,
   type RecordsContext,
 } from '../../modules/records/records.js';
+import { releaseNotes } from '../../modules/records/release-notes.js';
 import { goNoGo, recordDeployment, stepsOf, takeStep } from '../../modules/records/steps.js';
 import type { Worker } from '../../modules/work/checklists.js';
 import type { Tx } from '../../store/database.js';
@@ -78,6 +79,10 @@ const Detail = Summary.extend({
     .object({ status: z.enum(['open', 'closed']), endsAt: z.string() })
     .nullable()
     .describe('A deployed release: whether it can still be rolled back, and until when.'),
+  releaseNotes: z
+    .object({ template: z.string(), text: z.string().optional(), error: z.string().optional() })
+    .nullable()
+    .describe("A release's notes from the pack's template, with the bugs it fixes; null without a template."),
   monitoringEnds: z
     .string()
     .nullable()
@@ -175,6 +180,7 @@ async function detail(
       (window === 'open' || window === 'closed') && typeof ends === 'string'
         ? { status: window, endsAt: ends }
         : null,
+    releaseNotes: row.kind === 'release' ? await notesOf(ctx, tx, workspaceId, row) : null,
     monitoringEnds: typeof state?.fields.monitoring_ends === 'string' ? state.fields.monitoring_ends : null,
     timeline: timeline.map((t) => ({
       type: t.type,
@@ -183,6 +189,11 @@ async function detail(
       data: (t.data ?? {}) as Record<string, unknown>,
     })),
   };
+}
+
+async function notesOf(ctx: RecordsContext, tx: Tx, workspaceId: string, row: RecordRow) {
+  const { ep } = await ctx.engine.policyFor(tx, workspaceId, subjectOf(row));
+  return releaseNotes(tx, workspaceId, ep, row);
 }
 
 /** The person's workspace role; an admin-scope API token acts as an admin, other tokens hold no role. */

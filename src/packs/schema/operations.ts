@@ -50,6 +50,11 @@ export const Releases = z.strictObject({
   lifecycle: Ref('a lifecycle').optional(),
   checklist: Ref('a checklist').optional(),
   monitorFor: Duration.optional().describe('How long a deploy is watched before it is announced.'),
+  template: Ref('a template')
+    .optional()
+    .describe(
+      "The template release notes are written from: variables `title`, `version`, `release_type`, `notes`, `fixed_bugs` (one line per bug it fixes).",
+    ),
   rollback: z
     .array(z.strictObject({ id: Id, text: Text, command: Text.optional(), quote: Quote.optional() }))
     .optional(),
