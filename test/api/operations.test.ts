@@ -65,6 +65,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces',
         '/api/v1/workspaces/{workspaceId}',
         '/api/v1/workspaces/{workspaceId}/audit',
+        '/api/v1/workspaces/{workspaceId}/audit/export',
         '/api/v1/workspaces/{workspaceId}/audit/verify',
         '/api/v1/workspaces/{workspaceId}/events',
         '/api/v1/workspaces/{workspaceId}/inbound/email',

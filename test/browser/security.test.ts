@@ -220,6 +220,15 @@ describeInBrowser('web security', () => {
     expect(await owner.page.getByRole('status').filter({ hasText: 'Intact' }).textContent()).toMatch(
       /^Intact: \d+ entries, head #\d+ [0-9a-f]{12}$/,
     );
+    // Searched by the start of the action, the list keeps only those; the export link carries the filter.
+    await owner.page.getByLabel('Action starts with').fill('token.');
+    await owner.page.getByRole('button', { name: 'Search', exact: true }).click();
+    await audit.getByRole('cell', { name: 'invitation.created', exact: true }).waitFor({ state: 'detached' });
+    await audit.getByRole('cell', { name: 'token.created', exact: true }).waitFor();
+    const csv = owner.page.getByRole('link', { name: 'CSV', exact: true });
+    expect(await csv.getAttribute('href')).toMatch(/\/audit\/export\?action=token\.&format=csv$/);
+    const exported = await owner.page.request.get(`${baseUrl}${(await csv.getAttribute('href'))!}`);
+    expect((await exported.text()).split('\r\n')[0]).toBe('seq,at,actor,action,target,data,hash');
 
     // The invited person opens the link, signs up with it and lands in the workspace as a viewer.
     const viewer = await openBrowser();

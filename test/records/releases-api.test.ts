@@ -238,6 +238,27 @@ describe('a release through go/no-go to deploy and rollback', () => {
     ]);
     // Rolled back is the end: no second rollback.
     expect((await step('REL-1', 'rollback')).statusCode).toBe(409);
+    // Each step and the go/no-go decisions are in the audit log.
+    const audited = (await call('GET', '/audit?target=REL-1')).json<{
+      items: { action: string; data: Record<string, unknown> }[];
+    }>().items;
+    expect(
+      audited.map((e) =>
+        e.action === 'release.step'
+          ? `step ${String(e.data.step)}`
+          : `${e.action} ${String(e.data.decision)}`,
+      ),
+    ).toEqual([
+      'step rollback',
+      'step deployed',
+      'step go',
+      'release.go-no-go go',
+      'release.go-no-go no-go',
+      'step release-notes.prepared',
+      'step staging.verified',
+      'step qa.passed',
+      'step code-review.approved',
+    ]);
     const list = (await call('GET', '/releases?open=false')).json<{ items: Release[] }>().items;
     expect(list.map((r) => [r.ref, r.state])).toEqual([['REL-1', 'rolled-back']]);
   });

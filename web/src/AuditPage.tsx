@@ -3,7 +3,8 @@
  * time; and a check that the hash chain is intact.
  */
 import { useState } from 'react';
-import { accessApi, type AuditEntry, type AuditVerdict } from './access-api';
+import { accessApi, type AuditEntry, type AuditFilter, type AuditVerdict } from './access-api';
+import { AuditSearch } from './AuditSearch';
 import type { Workspace } from './api';
 import { ErrorNotice, ListCard, when } from './controls';
 import { useAction, useLoad } from './session';
@@ -16,7 +17,10 @@ function compact(data: Readonly<Record<string, unknown>>): string {
 }
 
 export function AuditPage({ workspace }: { readonly workspace: Workspace }) {
-  const first = useLoad(workspace.id, () => accessApi.audit(workspace.id, { limit: PAGE }));
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const first = useLoad(`${workspace.id}/${JSON.stringify(filter)}`, () =>
+    accessApi.audit(workspace.id, { limit: PAGE, filter }),
+  );
   const [older, setOlder] = useState<{ items: readonly AuditEntry[]; more: boolean }>({
     items: [],
     more: true,
@@ -32,7 +36,7 @@ export function AuditPage({ workspace }: { readonly workspace: Workspace }) {
   const loadOlder = async () => {
     if (!items || items.length === 0) return;
     const before = Math.min(...items.map((e) => e.seq));
-    const next = await accessApi.audit(workspace.id, { limit: PAGE, before });
+    const next = await accessApi.audit(workspace.id, { limit: PAGE, before, filter });
     setOlder((o) => ({ items: [...o.items, ...next.items], more: next.items.length === PAGE }));
   };
 
@@ -79,6 +83,14 @@ export function AuditPage({ workspace }: { readonly workspace: Workspace }) {
             </div>
           ))}
       </section>
+      <AuditSearch
+        workspace={workspace}
+        filter={filter}
+        onFilter={(next) => {
+          setOlder({ items: [], more: true });
+          setFilter(next);
+        }}
+      />
       <ListCard
         titleId="audit-title"
         title="Audit log"

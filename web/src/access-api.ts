@@ -66,6 +66,21 @@ export interface AuditEntry {
   readonly hash: string;
 }
 
+/** What the audit log is searched by: the start of who, what and on what; from and to as ISO instants. */
+export interface AuditFilter {
+  readonly actor?: string;
+  readonly action?: string;
+  readonly target?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+function auditQuery(filter: AuditFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) if (value) query.set(name, value as string);
+  return query;
+}
+
 /** The audit chain recomputed: intact (`ok`, no problems) or what is wrong with it. */
 export interface AuditVerdict {
   readonly ok: boolean;
@@ -104,11 +119,18 @@ export const accessApi = {
     request<ApiToken & { token: string }>('POST', `${base(workspaceId)}/tokens`, { body: input, csrfToken }),
   revokeToken: (workspaceId: string, tokenId: string, csrfToken: string) =>
     request<undefined>('DELETE', item(workspaceId, 'tokens', tokenId), { csrfToken }),
-  /** The newest entries first; `before` a sequence number, for older pages. */
-  audit: (workspaceId: string, options: { limit: number; before?: number }) => {
-    const query = new URLSearchParams({ limit: String(options.limit) });
+  /** The newest matching entries first; `before` a sequence number, for older pages. */
+  audit: (workspaceId: string, options: { limit: number; before?: number; filter?: AuditFilter }) => {
+    const query = auditQuery(options.filter ?? {});
+    query.set('limit', String(options.limit));
     if (options.before !== undefined) query.set('before', String(options.before));
     return request<{ items: AuditEntry[] }>('GET', `${base(workspaceId)}/audit?${query.toString()}`);
+  },
+  /** Where the matching entries download, oldest first (a link: the session cookie authorises it). */
+  auditExportUrl: (workspaceId: string, filter: AuditFilter, format: 'csv' | 'ndjson') => {
+    const query = auditQuery(filter);
+    query.set('format', format);
+    return `${base(workspaceId)}/audit/export?${query.toString()}`;
   },
   verifyAudit: (workspaceId: string) => request<AuditVerdict>('GET', `${base(workspaceId)}/audit/verify`),
   settings: (workspaceId: string) => request<WorkspaceSettings>('GET', `${base(workspaceId)}/settings`),

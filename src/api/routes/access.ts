@@ -2,12 +2,14 @@
  * A workspace's people and access: members and roles, invitations, API tokens, settings and the audit log.
  * Each route names its permission (src/core/access.ts); the access hook (../session.ts) checks it.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PERMISSIONS, TOKEN_SCOPES, type TokenScope } from '../../core/access.js';
 import { OpsError } from '../../errors/catalog.js';
-import { listAudit, verifyAudit } from '../../modules/access/audit.js';
+import { appendAudit, listAudit, verifyAudit } from '../../modules/access/audit.js';
+import { CSV_HEADER, csvLine, exportAudit } from '../../modules/access/audit-search.js';
 import {
   changeRole,
   invite,
@@ -26,6 +28,21 @@ import { accessOf } from '../session.js';
 
 const Id = z.string().min(1).max(64);
 const W = z.strictObject({ workspaceId: Id });
+const Prefix = z.string().min(1).max(200).optional();
+/** The audit log's filters: the start of who, what and on what, and when. */
+const AuditQuery = z.strictObject({
+  actor: Prefix.describe('Who: `user:…`, `api-token:…`, `system`.'),
+  action: Prefix.describe('What: `member.role-changed`, or `member.` for every membership change.'),
+  target: Prefix.describe('On what: `user:…`, `token:…`.'),
+  from: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+  to: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+});
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const Scope = z.enum(Object.keys(TOKEN_SCOPES) as [TokenScope, ...TokenScope[]]);
 
@@ -444,7 +461,9 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['access'],
         summary: 'The audit log, newest first',
         params: W,
-        querystring: z.strictObject({
+        description:
+          'Filters match the start of the value as written (`action=member.` finds every membership change); `from` and `to` bound when it happened (from inclusive, to exclusive).',
+        querystring: AuditQuery.extend({
           limit: z.coerce.number().int().min(1).max(500).default(100),
           before: z.coerce.number().int().min(1).optional(),
         }),
@@ -469,6 +488,48 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => ({
       items: await listAudit(deps.database, request.params.workspaceId, request.query),
     }),
+  );
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/audit/export',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'Every matching audit entry, oldest first, as CSV or JSON lines',
+        description:
+          "The same filters as the list. `format=ndjson` (the default) writes one entry per line with its hash, so the chain can be recomputed elsewhere (docs/security.md); `format=csv` is for a spreadsheet (a value starting like a formula is prefixed with `'`). Streamed: the log is never held in memory. The export is itself recorded in the audit log.",
+        params: W,
+        querystring: AuditQuery.extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') }),
+        produces: ['application/x-ndjson', 'text/csv'],
+      },
+      config: { access: 'audit.read' },
+    },
+    async (request, reply) => {
+      const { workspaceId } = request.params;
+      const { format, ...filter } = request.query;
+      const access = accessOf(request);
+      await deps.database.inWorkspace(workspaceId, (tx) =>
+        appendAudit(tx, deps.now(), {
+          actor: access.actor,
+          action: 'audit.exported',
+          data: { format, ...filter },
+        }),
+      );
+      const pages = exportAudit(deps.database, workspaceId, filter);
+      const lines = async function* () {
+        if (format === 'csv') yield CSV_HEADER;
+        for await (const page of pages)
+          yield page.map((e) => (format === 'csv' ? csvLine(e) : `${JSON.stringify(e)}\n`)).join('');
+      };
+      const day = deps.now().toISOString().slice(0, 10);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="audit-${day}.${format === 'csv' ? 'csv' : 'ndjson'}"`,
+        )
+        .send(Readable.from(lines()));
+    },
   );
 
   r.get(

@@ -45,38 +45,8 @@ export interface AuditEntry {
   readonly hash: string;
 }
 
-interface AuditRow {
-  seq: string | number;
-  at: Date | string;
-  actor: string;
-  action: string;
-  target: string;
-  data: Record<string, unknown> | string;
-  hash: string;
-}
-
-/** The newest entries first, `before` a sequence number for paging. */
-export async function listAudit(
-  database: Database,
-  workspaceId: string,
-  options: { limit: number; before?: number | undefined },
-): Promise<AuditEntry[]> {
-  const before = options.before ?? Number.MAX_SAFE_INTEGER;
-  const result = await database.inWorkspace(workspaceId, (tx) =>
-    tx.execute(sql`select seq, at, actor, action, target, data, hash from audit_log
-                    where workspace_id = ${workspaceId} and seq < ${before}
-                    order by seq desc limit ${options.limit}`),
-  );
-  return rowsOf<AuditRow>(result).map((r) => ({
-    seq: Number(r.seq),
-    at: new Date(r.at).toISOString(),
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
-    hash: r.hash,
-  }));
-}
+/** The newest entries first, filtered and paged (audit-search.ts). */
+export { searchAudit as listAudit } from './audit-search.js';
 
 export interface AuditVerdict {
   readonly ok: boolean;

@@ -14,6 +14,7 @@ import { lifecycleFor, nextSteps, whyNot, type NextStep } from '../../core/recor
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields } from '../../core/decide/types.js';
 import { appendTimeline } from '../../engine/timeline.js';
+import { appendAudit } from '../access/audit.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
 import { records, type RecordFieldValue, type RecordKind } from '../../store/schema-ops.js';
@@ -171,6 +172,19 @@ export async function takeStep(
       'OPS_STEP_REFUSED',
       `${ref} did not move to ${step!.toLabel}: the engine found a gate closed. Nothing was changed.`,
     );
+  // Operationally important (seed 004's principle): who moved which record where, and with what.
+  await appendAudit(tx, new Date(nowMs), {
+    actor: worker.actor,
+    action: `${kind}.step`,
+    target: ref,
+    data: {
+      step: input.action,
+      from: step!.from,
+      to: step!.to,
+      fields,
+      ...(input.note ? { note: input.note } : {}),
+    },
+  });
   if (Object.keys(fields).length > 0)
     await tx
       .update(records)
@@ -240,6 +254,12 @@ export async function goNoGo(
       updatedAt: at,
     })
     .where(and(eq(records.workspaceId, workspaceId), eq(records.id, row.id)));
+  await appendAudit(tx, at, {
+    actor: worker.actor,
+    action: 'release.go-no-go',
+    target: ref,
+    data: { decision: verdict, note: decision.note, approver: who.approver, role: worker.role },
+  });
   await appendTimeline(tx, workspaceId, {
     subject,
     type: `release.${verdict}`,
