@@ -164,5 +164,43 @@ for (const engine of ENGINES) {
       const open = (await call('GET', '/bugs?open=true')).json<{ items: Bug[] }>().items;
       expect(open.map((b) => b.ref)).toEqual(['BUG-1']);
     });
+
+    it('makes a low bug late when the next release ships without it, not one the release ships', async () => {
+      const report = (title: string) => call('POST', '/bugs', { title, fields: { ...REPORT, module: 'ui' } });
+      const late = (await report('Misaligned footer')).json<Bug>().ref;
+      const shipped = (await report('Logo blurry')).json<Bug>().ref;
+      for (const ref of [late, shipped]) {
+        const triaged = await step(ref, 'triage', { priority: 'low' });
+        expect(triaged.statusCode, triaged.body).toBe(200);
+        // "Fix in next scheduled update": no deadline until a release ships.
+        expect(triaged.json<Bug>().clocks).toEqual([]);
+      }
+      const release = await call('POST', '/releases', {
+        title: 'September update',
+        fields: { version: '3.2.0', release_type: 'scheduled-update' },
+        links: [`bug:${shipped}`],
+      });
+      expect(release.statusCode, release.body).toBe(201);
+      const ref = release.json<{ ref: string }>().ref;
+      const runs = (await call('GET', `/checklist-runs?subject=release:${ref}&status=all`)).json<{
+        items: Run[];
+      }>();
+      const staging = runs.items.find((r) => r.checklist === 'staging-testing')!;
+      for (const item of staging.items) {
+        const body =
+          item.evidence === 'none' ? {} : { evidence: { kind: item.evidence, value: 'report.pdf' } };
+        const done = await call('POST', `/checklist-runs/${staging.id}/items/${item.id}/complete`, body);
+        expect(done.statusCode, done.body).toBe(200);
+      }
+      const deployed = await call('POST', `/releases/${ref}/steps`, { action: 'deploy' });
+      expect(deployed.statusCode, deployed.body).toBe(200);
+      const deployedAt = deployed
+        .json<{ timeline: { type: string; at: string }[] }>()
+        .timeline.findLast((e) => e.type === 'release.deploy')!.at;
+      const lateBug = (await call('GET', `/bugs/${late}`)).json<Bug>();
+      expect(lateBug.clocks).toEqual([expect.objectContaining({ id: 'fix', due: deployedAt })]);
+      expect(lateBug.nextDueAt).toBe(deployedAt);
+      expect((await call('GET', `/bugs/${shipped}`)).json<Bug>().clocks).toEqual([]);
+    });
   });
 }

@@ -113,6 +113,14 @@ export function allowance(
     const next = checklist?.schedule ? nextRun(ctx, checklist.schedule, fromMs) : null;
     return next === null ? null : { targetMs: next - fromMs, calendarId: null };
   }
+  if ('by' in target && target.by === 'next-release') {
+    // "Fix in next scheduled update": due when the next release ships without the fix. The records module
+    // tells an open bug when a release it is not part of is deployed (`next_release_deployed_ms`).
+    const deployedMs = ctx.s.fields.next_release_deployed_ms;
+    return typeof deployedMs === 'number' && deployedMs >= fromMs
+      ? { targetMs: deployedMs - fromMs, calendarId: null }
+      : null;
+  }
   if ('by' in target && target.by === 'end-of-business-day') {
     // The end of the business day: the close of the open span the subject is in (or the next one).
     const calendar = ctx.ep.calendar(target.calendar);

@@ -20,6 +20,7 @@ import type { Tx } from '../../store/database.js';
 import { records, type RecordFieldValue, type RecordKind } from '../../store/schema-ops.js';
 import { checklistItems, checklistRuns } from '../../store/schema-work.js';
 import { mayActFor } from '../work/checklist-rules.js';
+import { releaseDeployed } from './next-release.js';
 import { workItem, type Worker } from '../work/checklists.js';
 import {
   engineFields,
@@ -172,6 +173,10 @@ export async function takeStep(
       'OPS_STEP_REFUSED',
       `${ref} did not move to ${step!.toLabel}: the engine found a gate closed. Nothing was changed.`,
     );
+  // The release shipped: the bugs due "in the next scheduled update" that it does not fix are now late.
+  const deployedMs = (at: typeof state) => at?.marks.deployed ?? at?.marks.deploy;
+  if (kind === 'release' && deployedMs(state) === undefined && deployedMs(after) !== undefined)
+    await releaseDeployed(ctx.engine, tx, workspaceId, row, deployedMs(after)!, worker.actor);
   // Operationally important (seed 004's principle): who moved which record where, and with what.
   await appendAudit(tx, new Date(nowMs), {
     actor: worker.actor,
