@@ -64,12 +64,11 @@ export class Ctx {
    * (`clock:response@<start>:breach`, `escalation:p0-to-tier-2:1`, `#7:route:critical-alerts:sms`).
    */
   emit(key: string, body: EffectBody): void {
-    this.effects.push({
-      ...body,
-      key: `${this.s.key}:${key}`,
-      atMs: this.nowMs,
-      subject: this.s.key,
-    });
+    // The fields every effect has first, then the body's: one starting shape, which V8 extends faster than
+    // it copies a spread (a year of recurring runs emits 1.6 million effects).
+    this.effects.push(
+      Object.assign({ key: `${this.s.key}:${key}`, atMs: this.nowMs, subject: this.s.key }, body),
+    );
   }
 
   /** A key part unique to the event in hand. */

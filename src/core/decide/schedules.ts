@@ -18,6 +18,11 @@ export interface ScheduleRef {
 
 /** Every schedule the pack defines: checklists with `schedule`, and items with their own `cadence`. */
 export function schedulesOf(ctx: Pick<Ctx, 'ep'>): ScheduleRef[] {
+  // Read at every wake-up of every schedule: worked out once per pack version.
+  return ctx.ep.memo('schedules', () => findSchedules(ctx));
+}
+
+function findSchedules(ctx: Pick<Ctx, 'ep'>): ScheduleRef[] {
   const refs: ScheduleRef[] = [];
   for (const checklist of Object.values(ctx.ep.policy.checklists)) {
     if (checklist.schedule && !('on' in checklist.schedule && !('every' in checklist.schedule)))
@@ -51,20 +56,23 @@ export function scheduleTimers(ctx: Ctx, wake: (name: string, atMs: number | nul
   if (ctx.s.kind !== 'schedule') return;
   const ref = refOf(ctx);
   if (!ref) return wake('schedule', null);
-  let last = typeof ctx.s.fields.last_run === 'number' ? ctx.s.fields.last_run : ctx.s.createdAtMs - 1;
+  const last = typeof ctx.s.fields.last_run === 'number' ? ctx.s.fields.last_run : ctx.s.createdAtMs - 1;
+  let next = nextRun(ctx, ref.cadence, last);
   for (let caught = 0; caught < CATCH_UP_LIMIT; caught++) {
-    const next = nextRun(ctx, ref.cadence, last);
     if (next === null) return wake('schedule', null);
     if (next > ctx.nowMs) return wake('schedule', next);
+    // The run after this one ends its period: worked out here once, for the run's due instant and the loop.
+    const following = nextRun(ctx, ref.cadence, next);
     ctx.emit(`schedule@${next}`, {
       type: 'checklist',
       checklist: ref.checklist,
       ...(ref.item ? { item: ref.item } : {}),
       rule: ref.key,
       dueMs: next,
+      ...(following !== null ? { periodEndMs: following } : {}),
     });
     ctx.s.fields.last_run = next;
-    last = next;
+    next = following;
   }
   // Too many missed runs: the rest are skipped, and the schedule resumes from now.
   ctx.s.fields.last_run = ctx.nowMs;

@@ -116,6 +116,8 @@ export type Effect = EffectBase &
         readonly rule?: string;
         /** The scheduled instant of a recurring run (a run caught up late still says when it was due). */
         readonly dueMs?: number;
+        /** A recurring run's period end: the schedule's next instant after `dueMs` (when the run is due). */
+        readonly periodEndMs?: number;
       }
     | {
         readonly type: 'handoff';
