@@ -23,9 +23,13 @@ import { packRoutes } from './routes/packs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { checklistRoutes } from './routes/checklists.js';
 import { recordRoutes } from './routes/records.js';
+import { complianceRoutes } from './routes/compliance.js';
+import { myWorkRoutes } from './routes/my-work.js';
 import { engineRoutes } from './routes/engine.js';
 import { customerRoutes } from './routes/customers.js';
 import { paymentHookRoutes } from './routes/payment-hooks.js';
+import { vendorRoutes } from './routes/vendors.js';
+import { backupRoutes } from './routes/backups.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { oncallRoutes } from './routes/oncall.js';
 import { providerHookRoutes } from './routes/provider-hooks.js';
@@ -151,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   taskRoutes(app, deps);
   checklistRoutes(app, deps);
   recordRoutes(app, deps);
+  complianceRoutes(app, deps);
+  myWorkRoutes(app, deps);
   engineRoutes(app, deps);
   const stream = await createNotificationStream(deps.database, deps.logger);
   app.addHook('onClose', () => stream.close());
@@ -173,6 +179,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   monitoringRoutes(app, deps);
   customerRoutes(app, deps);
   paymentHookRoutes(app, deps);
+  vendorRoutes(app, deps);
+  backupRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

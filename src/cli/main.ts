@@ -12,6 +12,14 @@ import { openDatabase } from '../store/open.js';
 import { migrationStatus } from '../store/migrate.js';
 import { activatePackCommand } from './activate.js';
 import { AUDIT_USAGE, auditVerifyCommand } from './audit.js';
+import {
+  BACKUP_OPTIONS,
+  BACKUP_USAGE,
+  backupCommand,
+  RESTORE_OPTIONS,
+  RESTORE_USAGE,
+  restoreCommand,
+} from './backup.js';
 import { diffPackDirs } from './diff.js';
 import { IMPORT_CONTACTS_OPTIONS, IMPORT_CONTACTS_USAGE, importContactsCommand } from './import-contacts.js';
 import { KEYS_USAGE, newKeyCommand, rotateKeysCommand } from './keys.js';
@@ -287,7 +295,36 @@ Exit 0 when the packs mean the same, 1 when they differ or a pack is invalid, 2 
       throw new UsageError(`unknown action "${action}": use \`keys new\` or \`keys rotate\`.`);
     },
   },
+  backup: {
+    summary: 'Write all data to a dump file (PostgreSQL COPY format) with a SHA-256 checksum.',
+    usage: BACKUP_USAGE,
+    options: BACKUP_OPTIONS,
+    async run(values, config) {
+      if (typeof values.out !== 'string' || values.out === '')
+        throw new UsageError('--out <file> is required.');
+      return backupCommand(config(), { out: values.out, json: values.json === true }, backupIo());
+    },
+  },
+  restore: {
+    summary: "Replace the database's data with a dump from `backup`, after checking its checksum.",
+    usage: RESTORE_USAGE,
+    options: RESTORE_OPTIONS,
+    async run(values, config) {
+      if (typeof values.from !== 'string' || values.from === '')
+        throw new UsageError('--from <file> is required.');
+      const input = { from: values.from, yes: values.yes === true, json: values.json === true };
+      return restoreCommand(config(), input, backupIo());
+    },
+  },
 };
+
+function backupIo() {
+  return {
+    out: (t: string) => void process.stdout.write(t),
+    err: (t: string) => void process.stderr.write(t),
+    tty: process.stderr.isTTY === true,
+  };
+}
 
 function mainHelp(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);

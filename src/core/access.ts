@@ -41,6 +41,8 @@ export const PERMISSIONS = {
     "Record a manual payment (a bank transfer matched on the statement) as finance's confirmation.",
   'security-incidents.read':
     'See restricted (security) incidents; others see them only when they hold one of its roles.',
+  'vendors.manage':
+    "Score vendors on the pack's criteria: a vendor review (SOP-006), which moves the next one.",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS | `feature:${string}`;
@@ -70,6 +72,7 @@ const ADMIN: readonly Permission[] = [
   'customers.manage',
   'payments.confirm',
   'security-incidents.read',
+  'vendors.manage',
 ];
 
 export interface BuiltInRole {

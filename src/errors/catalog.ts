@@ -191,6 +191,30 @@ export const ERRORS = {
     retryable: false,
     hint: 'Another Opsbook process uses this OPSBOOK_DATA folder: stop it, or point this one at another folder.',
   },
+  OPS_BACKUP_CORRUPT: {
+    status: 422,
+    title: 'The backup file is damaged',
+    retryable: false,
+    hint: 'The file does not match its checksum or is not laid out as `opsbook backup` writes it (a flipped byte, a truncated copy, an edit); nothing was changed. Restore another copy; `sha256sum -c <file>.sha256` checks a copy first.',
+  },
+  OPS_BACKUP_INCOMPATIBLE: {
+    status: 422,
+    title: 'This version cannot restore the backup',
+    retryable: false,
+    hint: "The dump's format or migration level differs from this build's; nothing was changed. Restore it with the Opsbook version named in its header, then upgrade that installation.",
+  },
+  OPS_BACKUP_TARGET_NOT_EMPTY: {
+    status: 409,
+    title: 'The target database holds data',
+    retryable: false,
+    hint: 'A restore replaces every workspace, person and record of the target. Run it again with --yes to replace them, or point OPSBOOK_DATA or DATABASE_URL at an empty database.',
+  },
+  OPS_BACKUP_PRIVILEGE: {
+    status: 403,
+    title: 'The database login cannot back up or restore',
+    retryable: false,
+    hint: 'On PostgreSQL, backup needs a superuser or BYPASSRLS login and restore a superuser: set OPSBOOK_MIGRATION_DATABASE_URL to one for the command (docs/operations.md, "Backup and restore").',
+  },
 } as const satisfies Record<`OPS_${string}`, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -70,11 +70,15 @@ export const records = pgTable(
     breached: boolean('breached').notNull().default(false),
     /** When the lifecycle reached a terminal state (closed, released, rolled back). */
     endedAt: instant('ended_at'),
+    /** A release: when it shipped, and the end of its monitoring hour (incidents declared before are linked). */
+    shippedAt: instant('shipped_at'),
+    monitoringEndsAt: instant('monitoring_ends_at'),
   },
   (t) => [
     uniqueIndex('records_number').on(t.workspaceId, t.kind, t.number),
     uniqueIndex('records_ref').on(t.workspaceId, t.ref),
     index('records_state').on(t.workspaceId, t.kind, t.state, t.createdAt),
+    index('records_monitoring').on(t.workspaceId, t.monitoringEndsAt),
   ],
 );
 

@@ -1,6 +1,6 @@
 /**
- * The audit log's search and export through inject() on PGlite: entries found by the start of their action,
- * actor and target and by when; the export streams every match oldest first, as JSON lines numbered
+ * The audit log's search and export through inject() on PGlite: entries found by the start of their action
+ * and actor, their exact target, and by when; the export streams every match oldest first, as JSON lines numbered
  * without a gap and each with its hash, or as CSV with formula-like values defused; the export is itself
  * audited; bad filters are refused.
  */
@@ -48,7 +48,7 @@ describe('audit search and export', () => {
     await t?.close();
   });
 
-  it('finds entries by the start of their action, actor and target, and by when', async () => {
+  it('finds entries by the start of their action and actor, their exact target, and by when', async () => {
     const tokens = (await call('GET', '/audit?action=token.')).json<{ items: Entry[] }>().items;
     expect(tokens.map((e) => e.action)).toEqual([
       'token.revoked',
@@ -64,7 +64,9 @@ describe('audit search and export', () => {
     expect(byTarget.map((e) => e.action)).toContain('token.revoked');
     const actor = revoked[0]!.actor;
     expect(
-      (await call('GET', `/audit?actor=${encodeURIComponent(actor)}&action=token.`)).json().items,
+      (await call('GET', `/audit?actor=${encodeURIComponent(actor)}&action=token.`)).json<{
+        items: unknown[];
+      }>().items,
     ).toHaveLength(4);
     expect((await call('GET', '/audit?actor=nobody')).json()).toEqual({ items: [] });
     // `%` and `_` are literal, not wildcards.

@@ -90,6 +90,10 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/approve',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/complete',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/skip',
+        '/api/v1/workspaces/{workspaceId}/checklists/calendar.ics',
+        '/api/v1/workspaces/{workspaceId}/my-work',
+        '/api/v1/workspaces/{workspaceId}/compliance',
+        '/api/v1/workspaces/{workspaceId}/compliance/report.html',
         '/api/v1/workspaces/{workspaceId}/accounts/{accountId}/tasks',
         '/api/v1/workspaces/{workspaceId}/bugs',
         '/api/v1/workspaces/{workspaceId}/bugs/{bugId}',
@@ -242,6 +246,11 @@ describe('operations endpoints', () => {
         '/api/v1/checkout/sandbox/{workspaceId}/{checkoutId}',
         '/api/v1/workspaces/{workspaceId}/template-values',
         '/api/v1/workspaces/{workspaceId}/surveys',
+        '/api/v1/workspaces/{workspaceId}/vendors',
+        '/api/v1/workspaces/{workspaceId}/vendors/{vendorId}',
+        '/api/v1/workspaces/{workspaceId}/vendors/{vendorId}/scorecards',
+        '/api/v1/workspaces/{workspaceId}/backups',
+        '/api/v1/workspaces/{workspaceId}/backups/drills',
       ].sort(),
     );
     const signIn = doc.paths['/api/v1/auth/sign-in']!.post as {

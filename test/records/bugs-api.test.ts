@@ -11,6 +11,11 @@ import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 import { ENGINES, type OpenedDatabase } from '../support/databases.js';
 
 type Session = Awaited<ReturnType<typeof signInAs>>;
+interface Problem {
+  code: string;
+  detail: string;
+  errors: { pointer: string; message: string }[];
+}
 interface Bug {
   ref: string;
   state: string;
@@ -92,12 +97,12 @@ for (const engine of ENGINES) {
       );
       const bad = await call('POST', '/bugs', { title: 'x', fields: { severity: 'urgent' } });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().errors).toEqual([
+      expect(bad.json<Problem>().errors).toEqual([
         { pointer: '/body/fields/severity', message: 'use one of critical, high, medium, low' },
       ]);
       const link = await call('POST', '/bugs', { title: 'x', links: ['incident:999', 'nonsense'] });
       expect(link.statusCode).toBe(400);
-      expect(link.json().errors.map((e: { message: string }) => e.message)).toEqual([
+      expect(link.json<Problem>().errors.map((e: { message: string }) => e.message)).toEqual([
         'incident:999 does not exist in this workspace',
         '"nonsense" is not a link: use ticket:<id>, incident:<number>, bug:BUG-<n> or release:REL-<n>',
       ]);
@@ -130,7 +135,7 @@ for (const engine of ENGINES) {
       );
       const early = await step('BUG-2', 'submit-fix');
       expect(early.statusCode).toBe(409);
-      expect(early.json().detail).toBe(
+      expect(early.json<Problem>().detail).toBe(
         'BUG-2 cannot take "submit-fix": it needs root_cause is set; tested_locally = true.',
       );
       const submitted = await step('BUG-2', 'submit-fix', {
@@ -140,7 +145,7 @@ for (const engine of ENGINES) {
       expect(submitted.json<Bug>().state).toBe('in-review');
       const unreviewed = await step('BUG-2', 'approve');
       expect(unreviewed.statusCode).toBe(409);
-      expect(unreviewed.json().detail).toContain(
+      expect(unreviewed.json<Problem>().detail).toContain(
         'the checklist "2.5 Code Review and Testing" is not complete',
       );
       await tick('BUG-2', 'bug-fix-review');
@@ -182,21 +187,30 @@ for (const engine of ENGINES) {
       });
       expect(release.statusCode, release.body).toBe(201);
       const ref = release.json<{ ref: string }>().ref;
-      const runs = (await call('GET', `/checklist-runs?subject=release:${ref}&status=all`)).json<{
-        items: Run[];
-      }>();
-      const staging = runs.items.find((r) => r.checklist === 'staging-testing')!;
-      for (const item of staging.items) {
-        const body =
-          item.evidence === 'none' ? {} : { evidence: { kind: item.evidence, value: 'report.pdf' } };
-        const done = await call('POST', `/checklist-runs/${staging.id}/items/${item.id}/complete`, body);
-        expect(done.statusCode, done.body).toBe(200);
-      }
-      const deployed = await call('POST', `/releases/${ref}/steps`, { action: 'deploy' });
+      // company-ops: a release ships when its production deployment succeeded (releases.shippedOn).
+      const gate = async (checklist: string) => {
+        const runs = (await call('GET', `/checklist-runs?subject=release:${ref}&status=all`)).json<{
+          items: Run[];
+        }>();
+        const run = runs.items.find((r) => r.checklist === checklist)!;
+        for (const item of run.items) {
+          const value = item.evidence === 'link' ? 'https://ci.example.com/1' : 'report.pdf';
+          const body = item.evidence === 'none' ? {} : { evidence: { kind: item.evidence, value } };
+          const done = await call('POST', `/checklist-runs/${run.id}/items/${item.id}/complete`, body);
+          expect(done.statusCode, done.body).toBe(200);
+        }
+      };
+      await gate('staging-testing');
+      const started = await call('POST', `/releases/${ref}/steps`, { action: 'deploy' });
+      expect(started.statusCode, started.body).toBe(200);
+      // Deploying is not shipping: no bug is late yet.
+      expect((await call('GET', `/bugs/${late}`)).json<Bug>().clocks).toEqual([]);
+      await gate('production-deployment');
+      const deployed = await call('POST', `/releases/${ref}/steps`, { action: 'deployment.succeeded' });
       expect(deployed.statusCode, deployed.body).toBe(200);
       const deployedAt = deployed
         .json<{ timeline: { type: string; at: string }[] }>()
-        .timeline.findLast((e) => e.type === 'release.deploy')!.at;
+        .timeline.findLast((e) => e.type === 'release.deployment.succeeded')!.at;
       const lateBug = (await call('GET', `/bugs/${late}`)).json<Bug>();
       expect(lateBug.clocks).toEqual([expect.objectContaining({ id: 'fix', due: deployedAt })]);
       expect(lateBug.nextDueAt).toBe(deployedAt);

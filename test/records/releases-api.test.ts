@@ -9,6 +9,11 @@ import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { buildTestApp, signInAs, type TestApp } from '../support/app.js';
 
 type Session = Awaited<ReturnType<typeof signInAs>>;
+interface Problem {
+  code: string;
+  detail: string;
+  errors: { pointer: string; message: string }[];
+}
 interface Step {
   action: string;
   to: string;
@@ -87,11 +92,13 @@ describe('a release through go/no-go to deploy and rollback', () => {
       fields: { release_type: 'nightly', checklist: 'release-checklist' },
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors).toEqual([expect.objectContaining({ pointer: '/body/fields/checklist' })]);
+    expect(bad.json<Problem>().errors).toEqual([
+      expect.objectContaining({ pointer: '/body/fields/checklist' }),
+    ]);
     const noType = await call('POST', '/releases', { title: 'Spring', fields: { release_type: 'nightly' } });
     expect(noType.statusCode).toBe(400);
     expect(
-      noType.json().errors.map((e: { pointer: string; message: string }) => [e.pointer, e.message]),
+      noType.json<Problem>().errors.map((e: { pointer: string; message: string }) => [e.pointer, e.message]),
     ).toEqual([
       [
         '/body/fields/release_type',
@@ -99,7 +106,10 @@ describe('a release through go/no-go to deploy and rollback', () => {
       ],
       ['/body/fields/version', 'the version being released is required (e.g. 2.14.0)'],
     ]);
-    const list = (await call('GET', '/releases')).json();
+    const list = (await call('GET', '/releases')).json<{
+      items: unknown[];
+      choices: { releaseTypes: unknown[] };
+    }>();
     expect(list.items).toEqual([]);
     expect(list.choices.releaseTypes).toEqual([
       { id: 'hotfix', label: 'Hotfix', approver: 'role:tech-lead', rollbackWindow: 'Immediate' },
@@ -138,7 +148,7 @@ describe('a release through go/no-go to deploy and rollback', () => {
     const early = await step('REL-1', 'deployed');
     expect(early.statusCode).toBe(409);
     expect(early.json()).toMatchObject({ code: 'OPS_STEP_REFUSED' });
-    expect(early.json().detail).toBe(
+    expect(early.json<Problem>().detail).toBe(
       'REL-1 is at Development Complete; "deployed" leaves only from Production Deploy. From here: "code-review.approved".',
     );
 
@@ -146,8 +156,10 @@ describe('a release through go/no-go to deploy and rollback', () => {
     // QA passed waits for its sign-off checklist, which opened when the release got here.
     const qa = await step('REL-1', 'qa.passed');
     expect(qa.statusCode).toBe(409);
-    expect(qa.json().detail).toContain('the checklist "QA Sign-off Criteria (SOP-007)" is not complete');
-    expect(qa.json().detail).toContain('Open items of qa-sign-off: All critical/high bugs fixed;');
+    expect(qa.json<Problem>().detail).toContain(
+      'the checklist "QA Sign-off Criteria (SOP-007)" is not complete',
+    );
+    expect(qa.json<Problem>().detail).toContain('Open items of qa-sign-off: All critical/high bugs fixed;');
     const opened = await runs('REL-1');
     expect(opened.map((r) => r.checklist).sort()).toEqual(['qa-sign-off', 'release-checklist']);
     await tick(opened.find((r) => r.checklist === 'qa-sign-off')!);
@@ -159,20 +171,55 @@ describe('a release through go/no-go to deploy and rollback', () => {
     // Go/No-Go is the last item: refused while the other eight are open; "go" is never taken directly.
     const soon = await call('POST', '/releases/REL-1/go-no-go', { decision: 'go', note: 'Looks good' });
     expect(soon.statusCode).toBe(409);
-    expect(soon.json().detail).toMatch(
+    expect(soon.json<Problem>().detail).toMatch(
       /^REL-1 cannot be decided yet: .* 8 other items are open: All tests passing;/,
     );
     const checklist = (await runs('REL-1')).find((r) => r.checklist === 'release-checklist')!;
     await tick(checklist, ['go-no-go-approval-received']);
+    // Nobody takes a gate around the record's API: no event for it, no go/no-go written as a field, no
+    // type changed to pick an easier approver, and the go/no-go item is the approver's to tick.
+    for (const event of [
+      { type: 'release.go', release: 'REL-1', checklist: 'release-checklist' },
+      { type: 'checklist.completed', run: 'release:REL-1', checklist: 'release-checklist' },
+      { type: 'release.created', release: 'REL-9' },
+    ]) {
+      const sent = await call('POST', '/events', event, ci);
+      expect(sent.statusCode, sent.body).toBe(403);
+    }
+    const sneaky = await call('POST', '/releases/REL-1/steps', {
+      action: 'go',
+      fields: { go_no_go: 'go', release_type: 'hotfix' },
+    });
+    expect(sneaky.statusCode).toBe(400);
+    expect(sneaky.json<Problem>().errors.map((e) => e.pointer)).toEqual(['/body/fields/go_no_go']);
+    const retyped = await call('POST', '/releases/REL-1/steps', {
+      action: 'go',
+      fields: { release_type: 'hotfix' },
+    });
+    expect(retyped.json<Problem>().errors.map((e) => e.pointer)).toEqual(['/body/fields/release_type']);
+    const goItem = await call(
+      'POST',
+      `/checklist-runs/${checklist.id}/items/go-no-go-approval-received/complete`,
+      { evidence: { kind: 'note', value: 'Go, says the token' } },
+      ci,
+    );
+    expect(goItem.statusCode).toBe(403);
+    expect(goItem.json<Problem>().detail).toContain('role "engineering-lead"');
+    const twin = await call('POST', '/releases', {
+      title: 'Twin',
+      fields: { release_type: 'patch', version: '2.14.1' },
+    });
+    expect(twin.statusCode).toBe(409);
+    expect(twin.json<Problem>().detail).toContain('REL-1 is an open release of version 2.14.1');
     const direct = await step('REL-1', 'go');
     expect(direct.statusCode).toBe(409);
-    expect(direct.json().detail).toContain(
+    expect(direct.json<Problem>().detail).toContain(
       'REL-1 needs its go/no-go first: role:engineering-lead decides it',
     );
     // A token holds no role: only the patch type's approver (or an owner or admin) decides.
     const byToken = await call('POST', '/releases/REL-1/go-no-go', { decision: 'go', note: 'ok' }, ci);
     expect(byToken.statusCode).toBe(403);
-    expect(byToken.json().detail).toContain(
+    expect(byToken.json<Problem>().detail).toContain(
       'The go/no-go of a Patch release is decided by role:engineering-lead.',
     );
 
@@ -205,6 +252,10 @@ describe('a release through go/no-go to deploy and rollback', () => {
     expect(deployed.statusCode, deployed.body).toBe(200);
     const live = deployed.json<Release>();
     expect(live.state).toBe('monitor');
+    // A CI job retried after a timeout gets the same answer.
+    const again = await call('POST', '/releases/deployments', { version: '2.14.1', status: 'deployed' }, ci);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json<Release>().state).toBe('monitor');
     expect(live.rollbackWindow?.status).toBe('open');
     const deployedAt = Date.parse(live.timeline.findLast((e) => e.type === 'release.deployed')!.at);
     expect(Date.parse(live.rollbackWindow!.endsAt) - deployedAt).toBe(24 * 3600_000);
@@ -227,6 +278,13 @@ describe('a release through go/no-go to deploy and rollback', () => {
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json<Release>()).toMatchObject({ state: 'rolled-back', steps: [] });
     expect(back.json<Release>().endedAt).not.toBeNull();
+    const backAgain = await call(
+      'POST',
+      '/releases/deployments',
+      { version: '2.14.1', status: 'rolled-back' },
+      ci,
+    );
+    expect(backAgain.statusCode, backAgain.body).toBe(200);
     const tasks = (await call('GET', '/tasks?subject=release:REL-1')).json<{
       items: { title: string; assignee: string }[];
     }>();

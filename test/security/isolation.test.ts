@@ -80,6 +80,8 @@ const PERSON_ONLY = new Set([
   'GET /api/v1/workspaces/:workspaceId/notifications',
   'POST /api/v1/workspaces/:workspaceId/notifications/read',
   'GET /api/v1/workspaces/:workspaceId/notifications/stream',
+  // My work is the signed-in person's list.
+  'GET /api/v1/workspaces/:workspaceId/my-work',
 ]);
 
 const ISO_SCHEDULE = {
@@ -253,6 +255,7 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'PATCH /api/v1/workspaces/:workspaceId/accounts/:accountId': () => ({ plan: 'changed' }),
   'PATCH /api/v1/workspaces/:workspaceId/template-values': () => ({ values: {} }),
   'POST /api/v1/workspaces/:workspaceId/tasks/:taskId/complete': () => ({ note: 'Isolation' }),
+  'POST /api/v1/workspaces/:workspaceId/checklist-runs': () => ({ checklist: 'qa-sign-off' }),
   'POST /api/v1/workspaces/:workspaceId/bugs': () => ({ title: 'Isolation' }),
   'POST /api/v1/workspaces/:workspaceId/bugs/:bugId/steps': () => ({ action: 'triage' }),
   'POST /api/v1/workspaces/:workspaceId/bugs/:bugId/links': () => ({ links: ['bug:BUG-1'] }),
@@ -269,6 +272,16 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'POST /api/v1/workspaces/:workspaceId/releases/deployments': () => ({
     version: '0.0.1',
     status: 'deployed',
+  }),
+  'POST /api/v1/workspaces/:workspaceId/vendors/:vendorId/scorecards': () => ({
+    scores: { 'reliability-uptime': 4, cost: 3, security: 5, support: 4, scalability: 3, integration: 5 },
+  }),
+  'POST /api/v1/workspaces/:workspaceId/backups/drills': () => ({
+    check: 'restore-test-sample',
+    objective: 'single-record-recovery',
+    restoreMinutes: 10,
+    dataLossMinutes: 5,
+    succeeded: true,
   }),
   'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/complete': () => ({
     evidence: { kind: 'note', value: 'Isolation' },
@@ -705,6 +718,9 @@ for (const engine of ENGINES) {
               return 'BUG-999999';
             case 'releaseId':
               return 'REL-999999';
+            // A vendor of ShopSmart's register (B); A's pack has none, so it answers 404 there.
+            case 'vendorId':
+              return 'aws';
             case 'itemId':
               return 'receive-signup';
             case 'attachmentId':
@@ -779,6 +795,7 @@ for (const engine of ENGINES) {
         'itemId',
         'bugId',
         'releaseId',
+        'vendorId',
       ]) {
         bIds.set(param, await made.fresh(param));
       }

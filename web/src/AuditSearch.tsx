@@ -1,6 +1,6 @@
 /**
- * The audit log's search: the start of the action (`member.` for every membership change), actor and
- * target, and a period; and the matching entries downloaded whole, oldest first, as CSV or JSON lines (each
+ * The audit log's search: the start of the action (`member.` for every membership change) and actor, the
+ * exact target, and a period; and the matching entries downloaded whole, oldest first, as CSV or JSON lines (each
  * with its hash, to recompute the chain elsewhere).
  */
 import { type FormEvent, useState } from 'react';
@@ -54,7 +54,7 @@ export function AuditSearch({ workspace, filter, onFilter }: Props) {
           value={actor}
           onValue={setActor}
         />
-        <TextField id="audit-target" label="Target starts with" value={target} onValue={setTarget} />
+        <TextField id="audit-target" label="Target" value={target} onValue={setTarget} />
         <TextField id="audit-from" label="From (day)" type="date" value={from} onValue={setFrom} />
         <TextField id="audit-to" label="To (day, included)" type="date" value={to} onValue={setTo} />
         <button type="submit" className="button">

@@ -8,11 +8,16 @@ import { api, describeError, type Me, sessionEnded } from './api';
 import { ACCOUNT_PAGES, AREAS, DEFAULT_PATH } from './areas';
 import { AppLink } from './controls';
 import { customersPage } from './customers/CustomersPages';
+import { compliancePage } from './CompliancePage';
+import { operationsPage } from './operations/OperationsPages';
+import { workPage } from './ChecklistsPage';
 import { Logo, NavIcon } from './icons';
 import { incidentPage } from './incidents/IncidentPages';
 import { NotificationBell } from './NotificationBell';
 import { NotificationFeed } from './NotificationFeed';
 import { oncallPage } from './oncall/OncallPages';
+import { vendorsPage } from './VendorsPage';
+import { backupsPage } from './BackupsPage';
 import { Page } from './Page';
 import { can, useWorkspaceAccess, type WorkspaceAccess } from './permissions';
 import { navigate } from './router';
@@ -119,11 +124,16 @@ export function Shell({ me, path, onMeChange, onSignedOut }: Props) {
                 {error}
               </div>
             )}
-            {oncallPage(path, workspace, access) ??
+            {workPage(path, workspace, access) ??
+              vendorsPage(path, workspace, access) ??
+              backupsPage(path, workspace, access) ??
+              oncallPage(path, workspace, access) ??
               supportPage(path, workspace, access) ??
               incidentPage(path, workspace, access) ??
               statusPage(path, workspace, access) ??
-              customersPage(path, workspace, access) ?? (
+              customersPage(path, workspace, access) ??
+              compliancePage(path, workspace, access) ??
+              operationsPage(path, workspace, access) ?? (
                 <Page path={path} me={me} workspace={workspace} access={access} />
               )}
             {notified && path === start && <NotificationFeed key={notified.id} workspace={notified} />}

@@ -28,6 +28,14 @@ export const AREAS: readonly Area[] = [
     ],
   },
   {
+    path: '/my-work',
+    name: 'My work',
+    none: 'Nothing due for you',
+    holds: 'Checklist items, tasks, tickets and incident stages due for you today or overdue.',
+    permission: 'tasks.read',
+    next: ['Everything due for you today, overdue first', 'Tick a checklist item in place'],
+  },
+  {
     path: '/support',
     name: 'Support',
     none: 'No support figures',
@@ -72,6 +80,14 @@ export const AREAS: readonly Area[] = [
     holds: 'Recurring checklists, releases, bugs, and vendor and backup reviews will appear here.',
     permission: 'records.read',
     next: ['Checklists that are due this week', 'Release and review sign-offs'],
+  },
+  {
+    path: '/compliance',
+    name: 'Compliance',
+    none: 'No compliance figures',
+    holds: 'How often each timed step of each SOP was met, per pack version and period, printable.',
+    permission: 'records.read',
+    next: ['Each SOP step met in time, per pack version', 'A printable report for auditors'],
   },
   {
     path: '/packs',

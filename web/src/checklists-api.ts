@@ -1,7 +1,8 @@
 /**
- * Checklist runs (src/api/routes/checklists.ts): the runs of a record with their items, and working an
- * item — done with its evidence, skipped with a reason, approved. Reading needs `tasks.read` or
- * `records.read`; working, `events.write` and the item's owner role (owners and admins always may).
+ * Checklist runs (src/api/routes/checklists.ts): the runs of a record or of the workspace with their items,
+ * and working an item — done with its evidence, skipped with a reason, approved; and my work
+ * (src/api/routes/my-work.ts). Reading needs `tasks.read` or `records.read`; working, `events.write` and
+ * the item's owner role (owners and admins always may).
  */
 import { request } from './api';
 
@@ -45,11 +46,40 @@ export interface CompleteInput {
   readonly note?: string;
 }
 
+/** One entry of my work: a checklist item, a task, a ticket or an incident due today or overdue. */
+export interface WorkEntry {
+  readonly kind: 'checklist-item' | 'task' | 'ticket' | 'incident';
+  readonly id: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly dueAt: string;
+  readonly overdue: boolean;
+  readonly link: string;
+  readonly subject: string;
+  readonly checklist?: {
+    readonly runId: string;
+    readonly item: string;
+    readonly evidence: EvidenceKind;
+    readonly owner: string | null;
+  };
+}
+
+export interface MyWork {
+  readonly timeZone: string;
+  readonly today: { readonly start: string; readonly end: string };
+  readonly items: readonly WorkEntry[];
+}
+
 const runs = (w: string) => `/api/v1/workspaces/${encodeURIComponent(w)}/checklist-runs`;
 const item = (w: string, runId: string, itemId: string, verb: string) =>
   `${runs(w)}/${encodeURIComponent(runId)}/items/${encodeURIComponent(itemId)}/${verb}`;
 
 export const checklistsApi = {
+  /** The workspace's runs, newest first: the open ones, or the completed ones. */
+  list: (w: string, status: 'open' | 'completed', limit: number) =>
+    request<{ items: ChecklistRun[] }>('GET', `${runs(w)}?status=${status}&limit=${limit}`),
+  get: (w: string, runId: string) => request<ChecklistRun>('GET', `${runs(w)}/${encodeURIComponent(runId)}`),
+  myWork: (w: string) => request<MyWork>('GET', `/api/v1/workspaces/${encodeURIComponent(w)}/my-work`),
   /** The runs of a record (`account:EST-7`), newest first. */
   ofSubject: (w: string, subject: string) =>
     request<{ items: ChecklistRun[] }>('GET', `${runs(w)}?subject=${encodeURIComponent(subject)}`),

@@ -33,7 +33,7 @@ const Prefix = z.string().min(1).max(200).optional();
 const AuditQuery = z.strictObject({
   actor: Prefix.describe('Who: `user:…`, `api-token:…`, `system`.'),
   action: Prefix.describe('What: `member.role-changed`, or `member.` for every membership change.'),
-  target: Prefix.describe('On what: `user:…`, `token:…`.'),
+  target: Prefix.describe('On what, exactly: `user:usr_…`, `REL-7`.'),
   from: z.iso
     .datetime({ offset: true })
     .transform((v) => new Date(v))
@@ -462,7 +462,7 @@ export function accessRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'The audit log, newest first',
         params: W,
         description:
-          'Filters match the start of the value as written (`action=member.` finds every membership change); `from` and `to` bound when it happened (from inclusive, to exclusive).',
+          'Actor and action match the start of the value as written (`action=member.` finds every membership change), the target matches exactly; `from` and `to` bound when it happened (from inclusive, to exclusive).',
         querystring: AuditQuery.extend({
           limit: z.coerce.number().int().min(1).max(500).default(100),
           before: z.coerce.number().int().min(1).optional(),

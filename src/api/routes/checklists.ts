@@ -1,7 +1,7 @@
 /**
- * Checklist runs over HTTP: list them (by record, status or checklist), read one with its items, and work
- * an item (done with its evidence, skipped with a reason, approved). Each call is one use case in one
- * transaction (src/modules/work/checklists.ts).
+ * Checklist runs over HTTP: list them (by record, status or checklist), read one with its items, open a
+ * one-off run by hand, work an item (done with its evidence, skipped with a reason, approved), and the
+ * iCalendar feed of recurring work. Each call is one use case in one transaction (src/modules/work/).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,6 +16,8 @@ import {
   type RunView,
   type Worker,
 } from '../../modules/work/checklists.js';
+import { openRunByHand } from '../../modules/work/checklist-by-hand.js';
+import { checklistCalendar } from '../../modules/work/checklist-calendar.js';
 import type { AppDeps } from '../deps.js';
 import { accessOf } from '../session.js';
 
@@ -142,6 +144,67 @@ export function checklistRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const { workspaceId, runId } = request.params;
       return view(await deps.database.inWorkspace(workspaceId, (tx) => getRun(tx, workspaceId, runId)));
+    },
+  );
+
+  r.post(
+    '/api/v1/workspaces/:workspaceId/checklist-runs',
+    {
+      schema: {
+        tags: ['checklists'],
+        summary: 'Open a run of a one-off checklist by hand (e.g. a QA sign-off)',
+        description:
+          'Only a checklist with neither a `schedule` (its runs open on time) nor a `trigger` (its event opens it) is opened by hand; anything else, or a checklist the active pack does not have, is refused with 400 naming the ones that can be. `subject`: the record the run belongs to (it must exist; its completion is told to the engine there); default `checklist:<id>`.',
+        params: W,
+        body: z.strictObject({
+          checklist: z.string().min(1).max(100),
+          subject: z
+            .string()
+            .min(3)
+            .max(200)
+            .regex(/^[a-z][a-z0-9-]*:\S+$/, 'a record key such as release:12')
+            .optional(),
+        }),
+        response: { 201: Run },
+      },
+      config: { access: 'events.write' },
+    },
+    async (request, reply) => {
+      const { workspaceId } = request.params;
+      const run = await deps.database.inWorkspace(workspaceId, (tx) =>
+        openRunByHand(tx, engine, workspaceId, request.body, accessOf(request).actor, deps.now()),
+      );
+      return reply.code(201).send(view(run));
+    },
+  );
+
+  r.get(
+    '/api/v1/workspaces/:workspaceId/checklists/calendar.ics',
+    {
+      schema: {
+        tags: ['checklists'],
+        summary: 'Recurring work as an iCalendar feed (RFC 5545)',
+        description:
+          "One event per schedule of the active pack, with an RRULE from its cadence (all-day for a run at midnight, else 30 min at its time in the pack's zone), and one per open run at its due instant.",
+        params: W,
+        produces: ['text/calendar'],
+        response: { 200: z.string().describe('text/calendar') },
+      },
+      config: { access: ['tasks.read', 'records.read'] },
+    },
+    async (request, reply) => {
+      const { workspaceId } = request.params;
+      const text = await deps.database.inWorkspace(workspaceId, (tx) =>
+        checklistCalendar(tx, engine, workspaceId, {
+          name: 'Opsbook checklists',
+          now: deps.now(),
+          publicUrl: deps.config.publicUrl,
+        }),
+      );
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', 'inline; filename="checklists.ics"')
+        .send(text);
     },
   );
 

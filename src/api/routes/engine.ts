@@ -12,6 +12,7 @@ import { checkEvent } from '../../core/decide/events.js';
 import { RESERVED_FACTS } from '../../modules/customers/facts.js';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
+import { recordOf } from '../../modules/records/mirror.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { incidents } from '../../store/schema-incidents.js';
@@ -72,6 +73,22 @@ function guardPaymentConfirmation(type: string, body: Record<string, unknown>): 
     );
 }
 
+/**
+ * A bug or release recorded in Opsbook (`bug:BUG-3`, `release:REL-7`) moves only through its own API, where
+ * each step's gates (checklists, approvals, the go/no-go, the rollback window) are checked and its row kept
+ * in step: an event sent here could take a step the gates refuse, claim a checklist done (`checklist`,
+ * `approved` fields) or create the subject before its record (which would block the next number).
+ */
+function guardRecords(subject: string, body: Record<string, unknown>): void {
+  const run = typeof body.run === 'string' ? body.run : '';
+  const record = recordOf(subject) ?? recordOf(run);
+  if (record)
+    throw new OpsError(
+      'OPS_FORBIDDEN',
+      `${record.ref} is a ${record.kind} recorded in Opsbook: take its steps with POST …/${record.kind === 'bug' ? 'bugs' : 'releases'}/${record.ref}/steps (and its checklists' items through …/checklist-runs), where each gate is checked.`,
+    );
+}
+
 /** Whose quota a request uses: its bearer token's or session cookie's hash, else its address. */
 function callerKey(request: FastifyRequest): string {
   const credential = request.headers.authorization ?? request.cookies.opsbook_session;
@@ -122,6 +139,7 @@ export function engineRoutes(app: FastifyInstance, deps: AppDeps): void {
         );
       const type = String(request.body.type);
       guardPaymentConfirmation(type, request.body);
+      guardRecords(checked.subject, request.body);
       if (!access.permissions.has('events.write') && !INGEST_EVENTS.test(type)) {
         throw new OpsError(
           'OPS_FORBIDDEN',

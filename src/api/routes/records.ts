@@ -216,9 +216,10 @@ const KINDS: readonly {
 
 const BugId = z.string().regex(/^BUG-[1-9][0-9]{0,9}$/, 'a bug id (BUG-123)');
 const ReleaseId = z.string().regex(/^REL-[1-9][0-9]{0,9}$/, 'a release id (REL-7)');
-const ByRef = W.extend({ bugId: BugId.optional(), releaseId: ReleaseId.optional() });
+/** The params of a record's routes, whichever kind (the type both kinds' handlers are written against). */
+type ByRef = { readonly workspaceId: string; readonly bugId?: string; readonly releaseId?: string };
 /** The record a path names (`/bugs/:bugId`, `/releases/:releaseId`). */
-const refOf = (params: z.infer<typeof ByRef>) => (params.bugId ?? params.releaseId)!;
+const refOf = (params: ByRef) => (params.bugId ?? params.releaseId)!;
 
 const REFUSED =
   'A step whose gate is closed (a field the pack asks for, a checklist not complete, an approval, a go/no-go), or that the record cannot take from where it is, is refused with 409 `OPS_STEP_REFUSED` naming what is missing; nothing changes.';
@@ -231,7 +232,7 @@ export function recordRoutes(app: FastifyInstance, deps: AppDeps): void {
     // One schema for both (the handlers read whichever the path has); each route validates its own.
     const P = (kind === 'bug'
       ? W.extend({ bugId: BugId })
-      : W.extend({ releaseId: ReleaseId })) as unknown as typeof ByRef;
+      : W.extend({ releaseId: ReleaseId })) as unknown as z.ZodType<ByRef>;
     r.get(
       `/api/v1/workspaces/:workspaceId/${path}`,
       {

@@ -10,6 +10,7 @@ import { declareIncident, reachStage, resolveIncident, startIncidentClocks } fro
 import { journeyEvents, journeyTimers, journeyTriggers } from './journeys.js';
 import { enterInitialStates, lifecycleEvent, lifecyclesOf, lifecycleTimers } from './lifecycles.js';
 import { scheduleTimers } from './schedules.js';
+import { registerTimers } from './vendors.js';
 import { releaseTimers } from './releases.js';
 import type { EnginePolicy } from './prepare.js';
 import {
@@ -135,6 +136,7 @@ function advance(ctx: Ctx, wake: (name: string, atMs: number | null) => void, in
   scheduleTimers(ctx, wake);
   // After the lifecycles' timed moves: a release announced now may be released by its closed window.
   releaseTimers(ctx, wake);
+  registerTimers(ctx, wake); // vendor reviews and contracts, restore drill alerts (vendors.ts)
   const announced = ctx.effects.length;
   announceClocks(ctx, inclusive, wake);
   // Rules on a clock's warning or breach; an escalation they make may start a tier clock to wake for.

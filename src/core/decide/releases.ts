@@ -1,7 +1,7 @@
 /**
  * A release's rollback window (ShopSmart SOP-005: "Hotfix | Immediate", "Patch | 24 hours", "Minor | 48
- * hours", "Major | 1 week"): it opens at the deploy (the transition `on: deployed`, which leaves the mark
- * `deployed`) and closes after the release type's `rollbackWindow`, counted from the deploy.
+ * hours", "Major | 1 week"): it opens when the release ships (the transition on `releases.shippedOn`,
+ * default `deployed`, which leaves that mark) and closes after the release type's `rollbackWindow`, counted from the deploy.
  *
  * The window is never shorter than the monitoring hour ("Monitor (1 hour)"): a failure seen while the
  * deploy is watched is rolled back, whatever the type. So a hotfix ("Immediate", 000#106 reading B: no grace
@@ -19,6 +19,10 @@ import { lifecycleEvent } from './lifecycles.js';
 const TIMER = 'release:rollback-window';
 const CLOSED_MARK = 'rollback-window-closed';
 
+/** The event at which the pack's releases ship (`releases.shippedOn`, default `deployed`). */
+export const shippedOn = (ctx: Pick<Ctx, 'ep'>): string =>
+  ctx.ep.policy.pack.releases?.shippedOn ?? 'deployed';
+
 /** When the window of a release deployed at `deployedMs` closes; null when its type has no window. */
 export function rollbackWindowEnd(ctx: Pick<Ctx, 'ep' | 's'>, deployedMs: number): number | null {
   const releases = ctx.ep.policy.pack.releases;
@@ -30,7 +34,7 @@ export function rollbackWindowEnd(ctx: Pick<Ctx, 'ep' | 's'>, deployedMs: number
 
 export function releaseTimers(ctx: Ctx, wake: (name: string, atMs: number | null) => void): void {
   if (ctx.s.kind !== 'release') return;
-  const deployedMs = ctx.s.marks.deployed;
+  const deployedMs = ctx.s.marks[shippedOn(ctx)];
   if (deployedMs === undefined) return;
   // The monitoring hour, as the record shows it: incidents declared in it are linked to the release.
   const monitorMs = ctx.ep.policy.pack.releases?.monitorFor;

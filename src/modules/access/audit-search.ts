@@ -1,7 +1,8 @@
 /**
  * Finding and exporting audit entries (issue 10: "searchable in the web app; exportable"): by who (actor),
- * what (action, e.g. `member.` for every membership change), on what (target), and when (from, to). Each text
- * filter matches a prefix, case-sensitively, as the log writes them. The export streams every matching entry
+ * what (action, e.g. `member.` for every membership change), on what (target), and when (from, to). Actor
+ * and action match a prefix, case-sensitively, as the log writes them; the target matches exactly
+ * (`REL-1` must not find `REL-10`). The export streams every matching entry
  * oldest first in pages of 5,000 — as CSV for a spreadsheet or as JSON lines with each entry's hash, so the
  * chain can be recomputed away from Opsbook — without holding the log in memory.
  */
@@ -37,7 +38,7 @@ function conditions(workspaceId: string, filter: AuditFilter): SQL {
   const parts: SQL[] = [sql`workspace_id = ${workspaceId}`];
   if (filter.actor) parts.push(sql`actor like ${prefix(filter.actor)}`);
   if (filter.action) parts.push(sql`action like ${prefix(filter.action)}`);
-  if (filter.target) parts.push(sql`target like ${prefix(filter.target)}`);
+  if (filter.target) parts.push(sql`target = ${filter.target}`);
   if (filter.from) parts.push(sql`at >= ${filter.from.toISOString()}::timestamptz`);
   if (filter.to) parts.push(sql`at < ${filter.to.toISOString()}::timestamptz`);
   return sql.join(parts, sql` and `);

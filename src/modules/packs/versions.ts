@@ -4,6 +4,7 @@
  * activated, so an invalid pack never replaces the version that keeps running.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { startVendorReviews } from '../ops/vendors.js';
 import { Engine } from '../../engine/engine.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { diffPacks, formatChange } from '../../packs/diff.js';
@@ -89,12 +90,15 @@ export async function activatePack(
       .set({ active: true, activatedAt: now, activatedBy: actor })
       .where(and(thisPack, eq(packVersions.hash, loaded.hash)));
     await schedulePackReview(tx, workspaceId, loaded);
-    // The pack's recurring checklists run from now on, under this version.
-    await new Engine(database, { now: () => now }).startSchedules(tx, workspaceId, {
+    // The pack's recurring checklists run from now on, under this version; so do its vendors' review and
+    // contract reminders (SOP-006), whether or not anyone opens the register.
+    const engine = new Engine(database, { now: () => now });
+    await engine.startSchedules(tx, workspaceId, {
       id: packId,
       version: loaded.pack.pack.version,
       hash: loaded.hash,
     });
+    await startVendorReviews(tx, engine, workspaceId);
     await appendTimeline(tx, workspaceId, {
       subject: `pack:${packId}`,
       type: 'pack.activated',

@@ -9,7 +9,9 @@
  * so the people who must tick them find them on the record when it gets there.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Effect } from '../../core/decide/types.js';
+import type { EnginePolicy } from '../../core/decide/prepare.js';
+import { shippedOn } from '../../core/decide/releases.js';
+import type { Effect, SubjectState } from '../../core/decide/types.js';
 import { lifecycleFor } from '../../core/record-gates.js';
 import type { SubjectObserver } from '../../engine/engine.js';
 import { clockViews } from '../../engine/engine.js';
@@ -25,6 +27,19 @@ export function recordOf(subjectKey: string): { kind: RecordKind; ref: string } 
   const match = /^(bug|release):((BUG|REL)-[1-9][0-9]{0,9})$/.exec(subjectKey);
   if (!match || PREFIX[match[1] as RecordKind] !== match[3]) return null;
   return { kind: match[1] as RecordKind, ref: match[2]! };
+}
+
+/** When a release shipped, and the end of its monitoring hour, as the row keeps them for queries. */
+function releaseTimes(
+  ep: EnginePolicy,
+  state: SubjectState,
+): { shippedAt: Date | null; monitoringEndsAt: Date | null } {
+  const shippedMs = state.marks[shippedOn({ ep })];
+  const ends = state.fields.monitoring_ends;
+  return {
+    shippedAt: shippedMs !== undefined ? new Date(shippedMs) : null,
+    monitoringEndsAt: typeof ends === 'string' ? new Date(ends) : null,
+  };
 }
 
 export const mirrorRecord: SubjectObserver = async (tx, change) => {
@@ -53,6 +68,7 @@ export const mirrorRecord: SubjectObserver = async (tx, change) => {
       nextDueAt: running.length > 0 ? new Date(running[0]!) : null,
       breached: views.some((v) => v.phase === 'breached'),
       endedAt: ended ? new Date(position.enteredAtMs) : null,
+      ...(record.kind === 'release' ? releaseTimes(ep, state) : {}),
       updatedAt: new Date(nowMs),
     })
     .where(and(eq(records.workspaceId, workspaceId), eq(records.ref, record.ref)));

@@ -1,13 +1,13 @@
 /**
  * "Low: Minor UI or cosmetic issue (Fix in next scheduled update)" (company SOP 2.3, 001#86): a bug whose
  * fix target is `{ by: next-release }` is due when the next scheduled release ships (a release type with a
- * cadence; not a hotfix made as needed). When such a release is deployed
- * (its step `deployed` or `deploy`), every open, triaged bug with that target that the release does not
+ * cadence; not a hotfix made as needed). When such a release ships (its pack's `releases.shippedOn`
+ * step), every open, triaged bug with that target that the release does not
  * ship (neither links the other) is told the deploy's instant, and the engine starts its fix clock due
  * then: already past, so the bug is late. A bug the release ships, or fixed before any release, never gets
  * the clock.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import { lifecycleFor } from '../../core/record-gates.js';
 import type { Engine } from '../../engine/engine.js';
@@ -41,10 +41,23 @@ export async function releaseDeployed(
   const { ep: releasePolicy } = await engine.policyFor(tx, workspaceId, subjectOf(release));
   const type = releasePolicy.policy.pack.releases?.types.find((t) => t.id === release.fields.release_type);
   if (type && 'on' in type.frequency && !('every' in type.frequency)) return;
+  // Only bugs of a level due by the next release can be late: none in most packs, so nothing is read.
+  const levels = [...nextReleaseLevels(releasePolicy)];
+  if (levels.length === 0) return;
   const bugs = await tx
     .select()
     .from(records)
-    .where(and(eq(records.workspaceId, workspaceId), eq(records.kind, 'bug'), isNull(records.endedAt)));
+    .where(
+      and(
+        eq(records.workspaceId, workspaceId),
+        eq(records.kind, 'bug'),
+        isNull(records.endedAt),
+        inArray(
+          sql<string>`coalesce(${records.fields}->>'priority', ${records.fields}->>'severity')`,
+          levels,
+        ),
+      ),
+    );
   for (const bug of bugs) {
     if (release.links.includes(subjectOf(bug)) || bug.links.includes(subjectOf(release))) continue;
     const subject = subjectOf(bug);

@@ -9,7 +9,7 @@
  * ID", company SOP 2.2), takes the `log` step at once when the report carries what the step asks: creating
  * the record here is logging it with its unique id.
  */
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { lifecycleFor, nextSteps } from '../../core/record-gates.js';
 import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields, SubjectState } from '../../core/decide/types.js';
@@ -21,6 +21,7 @@ import type { Database, Tx } from '../../store/database.js';
 import { incidents } from '../../store/schema-incidents.js';
 import { tickets } from '../../store/schema.js';
 import { recordCounters, records, type RecordFieldValue, type RecordKind } from '../../store/schema-ops.js';
+import { checklistItems, checklistRuns } from '../../store/schema-work.js';
 import { PREFIX } from './mirror.js';
 
 export type RecordRow = typeof records.$inferSelect;
@@ -37,7 +38,11 @@ export interface CreateInput {
   readonly links?: readonly string[] | undefined;
 }
 
-/** Fields the engine reads as instructions, never taken from what a person wrote. */
+/**
+ * Fields Opsbook or the engine sets, never taken from what a person wrote: the engine's instructions
+ * (a checklist claimed done, an approval), the go/no-go decision, the rollback window and monitoring hour,
+ * a bug's next-release deadline, and a lifecycle's state (`release_state`, `bug_status`).
+ */
 const RESERVED = new Set([
   'action',
   'checklist',
@@ -46,9 +51,19 @@ const RESERVED = new Set([
   'bug',
   'release',
   'scale',
+  'status',
+  'title',
   'rollback_window',
   'rollback_window_ends',
+  'monitoring_ends',
+  'next_release',
+  'next_release_deployed_ms',
 ]);
+const reserved = (name: string) =>
+  RESERVED.has(name) || name.startsWith('go_no_go') || /_(state|status)$/.test(name);
+
+/** Set when a release starts and never by a step: they choose its approver and rollback window. */
+export const RELEASE_IDENTITY: readonly string[] = ['release_type', 'version'];
 
 /** A link to what a record came from or ships in: `ticket:<id>`, `incident:<number>`, `bug:BUG-1`, `release:REL-1`. */
 const LINK =
@@ -60,10 +75,10 @@ export const subjectOf = (row: Pick<RecordRow, 'kind' | 'ref'>) => `${row.kind}:
 export function engineFields(fields: Readonly<Record<string, RecordFieldValue>>, pointer: string): Fields {
   const problems: FieldError[] = [];
   for (const name of Object.keys(fields))
-    if (RESERVED.has(name) || !/^[a-z][a-z0-9_]{0,63}$/.test(name))
+    if (reserved(name) || !/^[a-z][a-z0-9_]{0,63}$/.test(name))
       problems.push({
         pointer: `${pointer}/${name}`,
-        message: RESERVED.has(name)
+        message: reserved(name)
           ? `"${name}" is set by Opsbook, not by the record's fields`
           : `"${name}" is not a field name: use lower-case letters, digits and _ (e.g. steps_to_reproduce)`,
       });
@@ -148,6 +163,19 @@ function bugFields(ep: EnginePolicy, fields: Fields): void {
   }
 }
 
+/** The go/no-go item of the pack's release checklist (`go-no-go-approval-received`), if it has one. */
+export function goNoGoItem(ep: EnginePolicy): { checklist: string; item: string } | null {
+  const checklist = ep.policy.pack.releases?.checklist;
+  const items = checklist ? ep.policy.checklists[checklist]?.items : undefined;
+  const item = items?.find((i) => /go-?no-?go/.test(i.id));
+  return checklist && item ? { checklist, item: item.id } : null;
+}
+
+export function approverOf(ep: EnginePolicy, row: RecordRow): { type: string; approver: string } | null {
+  const type = ep.policy.pack.releases?.types.find((t) => t.id === row.fields.release_type);
+  return type ? { type: type.label, approver: type.approver } : null;
+}
+
 export async function createRecordIn(
   ctx: RecordsContext,
   tx: Tx,
@@ -164,8 +192,26 @@ export async function createRecordIn(
       `The active pack (${pack.id} ${pack.version}) has no lifecycle for ${kind}s (a lifecycle with \`for: ${kind}\`); add one to record ${kind}s.`,
     );
   const fields = engineFields(input.fields ?? {}, '/body/fields');
-  if (kind === 'release') releaseFields(ep, fields);
-  else bugFields(ep, fields);
+  if (kind === 'release') {
+    releaseFields(ep, fields);
+    const [open] = await tx
+      .select({ ref: records.ref })
+      .from(records)
+      .where(
+        and(
+          eq(records.workspaceId, workspaceId),
+          eq(records.kind, 'release'),
+          isNull(records.endedAt),
+          sql`${records.fields}->>'version' = ${String(fields.version)}`,
+        ),
+      );
+    // A CI job names a release by its version: two open ones of the same version would be ambiguous.
+    if (open)
+      throw new OpsError(
+        'OPS_CONFLICT',
+        `${open.ref} is an open release of version ${String(fields.version)}; finish or roll it back first, or give this one another version.`,
+      );
+  } else bugFields(ep, fields);
   await checkLinks(tx, workspaceId, input.links ?? [], '/body/links');
   const [counter] = await tx
     .insert(recordCounters)
@@ -205,6 +251,7 @@ export async function createRecordIn(
     [{ type: `${kind}.created`, subject, data: { ...fields, title: input.title }, actor }],
     { fresh: true, version: { ep, ref: pack } },
   );
+  if (kind === 'release') await ownGoNoGo(tx, workspaceId, ep, row!);
   if (kind === 'bug') {
     const state = await subjectState(tx, workspaceId, subject);
     const log = state && nextSteps(ep, lifecycle, state, now.getTime()).find((s) => s.action === 'log');
@@ -217,6 +264,37 @@ export async function createRecordIn(
       });
   }
   return (await recordByRef(tx, workspaceId, ref)) ?? row!;
+}
+
+/**
+ * The release checklist's go/no-go item belongs to the release type's approver ("Go/No-Go approval
+ * received", ShopSmart: Tech Lead for a hotfix … Leadership for a major): no one else may tick it, on the
+ * release page or through the checklist API. The run opened when the release was created (its trigger).
+ */
+async function ownGoNoGo(tx: Tx, workspaceId: string, ep: EnginePolicy, release: RecordRow): Promise<void> {
+  const gate = goNoGoItem(ep);
+  const who = approverOf(ep, release);
+  if (!gate || !who) return;
+  const runs = tx
+    .select({ id: checklistRuns.id })
+    .from(checklistRuns)
+    .where(
+      and(
+        eq(checklistRuns.workspaceId, workspaceId),
+        eq(checklistRuns.subject, subjectOf(release)),
+        eq(checklistRuns.checklist, gate.checklist),
+      ),
+    );
+  await tx
+    .update(checklistItems)
+    .set({ owner: who.approver })
+    .where(
+      and(
+        eq(checklistItems.workspaceId, workspaceId),
+        eq(checklistItems.item, gate.item),
+        inArray(checklistItems.runId, runs),
+      ),
+    );
 }
 
 export async function subjectState(

@@ -9,10 +9,10 @@
  * of being silently ignored; and it is checked after: if the engine did not move, the transaction is rolled
  * back and nothing changed.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { lifecycleFor, nextSteps, whyNot, type NextStep } from '../../core/record-gates.js';
-import type { EnginePolicy } from '../../core/decide/prepare.js';
 import type { Fields } from '../../core/decide/types.js';
+import { shippedOn } from '../../core/decide/releases.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { appendAudit } from '../access/audit.js';
 import { OpsError } from '../../errors/catalog.js';
@@ -23,7 +23,10 @@ import { mayActFor } from '../work/checklist-rules.js';
 import { releaseDeployed } from './next-release.js';
 import { workItem, type Worker } from '../work/checklists.js';
 import {
+  approverOf,
+  goNoGoItem,
   engineFields,
+  RELEASE_IDENTITY,
   requireRecord,
   subjectOf,
   subjectState,
@@ -100,19 +103,6 @@ export async function stepsOf(
   return nextSteps(ep, lifecycle, state, nowMs);
 }
 
-/** The go/no-go item of the pack's release checklist (`go-no-go-approval-received`), if it has one. */
-function goNoGoItem(ep: EnginePolicy): { checklist: string; item: string } | null {
-  const checklist = ep.policy.pack.releases?.checklist;
-  const items = checklist ? ep.policy.checklists[checklist]?.items : undefined;
-  const item = items?.find((i) => /go-?no-?go/.test(i.id));
-  return checklist && item ? { checklist, item: item.id } : null;
-}
-
-function approverOf(ep: EnginePolicy, row: RecordRow): { type: string; approver: string } | null {
-  const type = ep.policy.pack.releases?.types.find((t) => t.id === row.fields.release_type);
-  return type ? { type: type.label, approver: type.approver } : null;
-}
-
 /**
  * Takes one step (`code-review.approved`, `deployed`, `rollback`, `triage`, …) with the fields it sets.
  * A release's `go` is taken by its go/no-go (goNoGo), not directly, so the approver's decision is never
@@ -129,12 +119,22 @@ export async function takeStep(
 ): Promise<RecordRow> {
   const row = await requireRecord(tx, workspaceId, kind, ref, true);
   const { subject, ep, lifecycle, state } = await context(ctx, tx, workspaceId, row);
+  const fields = engineFields(input.fields ?? {}, '/body/fields');
+  const frozen = kind === 'release' ? RELEASE_IDENTITY.filter((name) => name in fields) : [];
+  if (frozen.length > 0)
+    throw new OpsError(
+      'OPS_VALIDATION',
+      'A release keeps the type and version it was started with.',
+      frozen.map((name) => ({
+        pointer: `/body/fields/${name}`,
+        message: `${name} is set when the release starts (it chooses the approver and the rollback window); start another release instead`,
+      })),
+    );
   if (kind === 'release' && input.action === 'go' && row.fields.go_no_go !== 'go')
     throw new OpsError(
       'OPS_STEP_REFUSED',
       `${ref} needs its go/no-go first: ${approverOf(ep, row)?.approver ?? 'the approver'} decides it (POST …/releases/${ref}/go-no-go), which takes the go step.`,
     );
-  const fields = engineFields(input.fields ?? {}, '/body/fields');
   const nowMs = (await ctx.engine.nowOf(tx)).getTime();
   // A step that needs an approval is approved by taking it, when the person holds the approving role
   // (company SOP 2.5: the QA team approves the fix).
@@ -174,7 +174,7 @@ export async function takeStep(
       `${ref} did not move to ${step!.toLabel}: the engine found a gate closed. Nothing was changed.`,
     );
   // The release shipped: the bugs due "in the next scheduled update" that it does not fix are now late.
-  const deployedMs = (at: typeof state) => at?.marks.deployed ?? at?.marks.deploy;
+  const deployedMs = (at: typeof state) => at?.marks[shippedOn({ ep })];
   if (kind === 'release' && deployedMs(state) === undefined && deployedMs(after) !== undefined)
     await releaseDeployed(ctx.engine, tx, workspaceId, row, deployedMs(after)!, worker.actor);
   // Operationally important (seed 004's principle): who moved which record where, and with what.
@@ -186,8 +186,8 @@ export async function takeStep(
       step: input.action,
       from: step!.from,
       to: step!.to,
-      fields,
-      ...(input.note ? { note: input.note } : {}),
+      // The names only: what people write may hold a secret, and the audit log is never edited.
+      fields: Object.keys(fields),
     },
   });
   if (Object.keys(fields).length > 0)
@@ -195,7 +195,7 @@ export async function takeStep(
       .update(records)
       .set({ fields: { ...row.fields, ...fields } })
       .where(and(eq(records.workspaceId, workspaceId), eq(records.id, row.id)));
-  return (await requireRecord(tx, workspaceId, kind, ref))!;
+  return requireRecord(tx, workspaceId, kind, ref);
 }
 
 /**
@@ -263,7 +263,7 @@ export async function goNoGo(
     actor: worker.actor,
     action: 'release.go-no-go',
     target: ref,
-    data: { decision: verdict, note: decision.note, approver: who.approver, role: worker.role },
+    data: { decision: verdict, approver: who.approver, role: worker.role },
   });
   await appendTimeline(tx, workspaceId, {
     subject,
@@ -271,11 +271,15 @@ export async function goNoGo(
     actor: worker.actor,
     data: { decision: verdict, note: decision.note, approver: who.approver },
   });
-  if (!decision.go) return (await requireRecord(tx, workspaceId, 'release', ref))!;
+  if (!decision.go) return requireRecord(tx, workspaceId, 'release', ref);
   if (gate) {
     const [run] = await tx
-      .select({ id: checklistRuns.id })
+      .select({ id: checklistRuns.id, status: checklistItems.status })
       .from(checklistRuns)
+      .innerJoin(
+        checklistItems,
+        and(eq(checklistItems.runId, checklistRuns.id), eq(checklistItems.item, gate.item)),
+      )
       .where(
         and(
           eq(checklistRuns.workspaceId, workspaceId),
@@ -283,7 +287,8 @@ export async function goNoGo(
           eq(checklistRuns.checklist, gate.checklist),
         ),
       );
-    if (run)
+    // The approver may have ticked it on the checklist already; the decision is what takes the step.
+    if (run?.status === 'open')
       await workItem(
         tx,
         ctx.engine,
@@ -313,16 +318,27 @@ export async function recordDeployment(
   },
   worker: Worker,
 ): Promise<RecordRow> {
-  const rows = await tx
+  // The newest release of that version (a version is started once while open: createRecordIn).
+  const [row] = await tx
     .select()
     .from(records)
-    .where(and(eq(records.workspaceId, workspaceId), eq(records.kind, 'release')))
-    .orderBy(asc(records.number));
-  const matching = rows.filter((r) => r.fields.version === input.version && r.endedAt === null);
-  if (matching.length === 0)
-    throw new OpsError('OPS_NOT_FOUND', `No open release with version "${input.version}" in this workspace.`);
-  const row = matching.at(-1)!;
-  const action = input.status === 'deployed' ? 'deployed' : 'rollback';
+    .where(
+      and(
+        eq(records.workspaceId, workspaceId),
+        eq(records.kind, 'release'),
+        sql`${records.fields}->>'version' = ${input.version}`,
+      ),
+    )
+    .orderBy(desc(records.number))
+    .limit(1);
+  if (!row)
+    throw new OpsError('OPS_NOT_FOUND', `No release with version "${input.version}" in this workspace.`);
+  // A CI job retried after a timeout gets the same answer, not a refusal: the step was taken already.
+  const state = await subjectState(tx, workspaceId, subjectOf(row));
+  const { ep } = await ctx.engine.policyFor(tx, workspaceId, subjectOf(row));
+  const done = input.status === 'deployed' ? state?.marks[shippedOn({ ep })] : state?.marks.rollback;
+  if (done !== undefined) return row;
+  const action = input.status === 'deployed' ? shippedOn({ ep }) : 'rollback';
   return takeStep(ctx, tx, workspaceId, 'release', row.ref, { action, note: input.note }, worker);
 }
 

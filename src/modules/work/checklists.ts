@@ -10,19 +10,20 @@
  * engine is told `checklist.completed` on the record, in the same transaction, so a lifecycle transition
  * waiting for the checklist can move. The rules themselves are pure, in checklist-rules.ts.
  *
- * Recurring runs (the `schedule:<checklist>` subjects of schedules.ts) are not opened here yet; they fit
- * the same tables, with the run's `dueAt` as the scheduled instant.
+ * Runs are opened by the engine's checklist observer (checklist-open.ts, re-exported here), recurring ones
+ * included (the `schedule:<checklist>` subjects of src/core/decide/schedules.ts, due at their scheduled
+ * instant); overdue items are nagged and escalated (checklist-nags.ts).
  */
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import type { Effect, SubjectState } from '../../core/decide/types.js';
-import type { Engine, SubjectObserver } from '../../engine/engine.js';
+import type { SubjectState } from '../../core/decide/types.js';
+import type { Engine } from '../../engine/engine.js';
 import { loadSubject } from '../../engine/subjects.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { OpsError } from '../../errors/catalog.js';
-import { newId } from '../../shared/ids.js';
 import type { Tx } from '../../store/database.js';
 import { checklistItems, checklistRuns, type ChecklistRunStatus } from '../../store/schema-work.js';
 import { governingPolicy } from '../notifications/directory.js';
+import { disarmNags } from './checklist-nags.js';
 import {
   conditionHolds,
   conditionText,
@@ -33,7 +34,6 @@ import {
   type EvidenceInput,
 } from './checklist-rules.js';
 
-type ChecklistEffect = Extract<Effect, { type: 'checklist' }>;
 type PackItem = NonNullable<Awaited<ReturnType<typeof itemOf>>>;
 export type RunRow = typeof checklistRuns.$inferSelect;
 export type ItemRow = typeof checklistItems.$inferSelect;
@@ -41,56 +41,7 @@ export interface RunView extends RunRow {
   readonly items: readonly (ItemRow & { readonly when: string | null })[];
 }
 
-/** A one-off run: not a recurring schedule's (their `schedule:` subjects wait for their own issue). */
-const opensOneOff = (e: Effect): e is ChecklistEffect =>
-  e.type === 'checklist' && e.item === undefined && !e.subject.startsWith('schedule:');
-
-export const openChecklistRuns: SubjectObserver = async (tx, { workspaceId, effects, ep }) => {
-  const opening = effects.filter(opensOneOff).flatMap((effect) => {
-    const checklist = ep.policy.checklists[effect.checklist];
-    return checklist ? [{ effect, checklist }] : [];
-  });
-  if (opening.length === 0) return;
-  const planned = opening.map(({ effect, checklist }) => {
-    const items = checklist.items.map((item, position) => ({
-      workspaceId,
-      item: item.id,
-      position,
-      text: item.text,
-      owner: item.owner ?? checklist.owner ?? null,
-      evidenceKind: item.evidence,
-      dueAt: item.due !== undefined ? new Date(effect.atMs + item.due) : null,
-      approvalRole: item.approval ?? null,
-    }));
-    const dues = items.flatMap((i) => (i.dueAt ? [i.dueAt.getTime()] : []));
-    const dueMs = effect.dueMs ?? (dues.length > 0 ? Math.max(...dues) : undefined);
-    const run = {
-      id: newId('ckr', effect.atMs),
-      workspaceId,
-      checklist: checklist.id,
-      label: checklist.label,
-      packId: ep.policy.id,
-      packHash: ep.policy.hash,
-      subject: effect.subject,
-      effectKey: effect.key,
-      ordered: checklist.ordered,
-      openedAt: new Date(effect.atMs),
-      dueAt: dueMs !== undefined ? new Date(dueMs) : null,
-    };
-    return { run, items };
-  });
-  // A decision replayed (a redelivered event) re-decides the same effect keys: those runs exist already.
-  const opened = await tx
-    .insert(checklistRuns)
-    .values(planned.map((p) => p.run))
-    .onConflictDoNothing()
-    .returning({ id: checklistRuns.id });
-  const fresh = new Set(opened.map((r) => r.id));
-  const items = planned.flatMap((p) =>
-    fresh.has(p.run.id) ? p.items.map((i) => ({ ...i, runId: p.run.id })) : [],
-  );
-  if (items.length > 0) await tx.insert(checklistItems).values(items);
-};
+export { openChecklistRuns } from './checklist-open.js';
 
 /** The runs of a workspace, newest first, each with its items in order. */
 export async function listRuns(
@@ -353,6 +304,9 @@ async function completeRun(
     .update(checklistRuns)
     .set({ status: 'completed', completedAt: at })
     .where(and(eq(checklistRuns.workspaceId, workspaceId), eq(checklistRuns.id, run.id)));
+  await disarmNags(tx, workspaceId, run.subject, run.id);
+  // A run opened by hand on no record (`checklist:qa-sign-off`) has no subject for the engine to tell.
+  if (!(await loadSubject(tx, workspaceId, run.subject))) return;
   await engine.handleIn(tx, workspaceId, {
     type: 'checklist.completed',
     subject: run.subject,

@@ -50,10 +50,13 @@ export const Releases = z.strictObject({
   lifecycle: Ref('a lifecycle').optional(),
   checklist: Ref('a checklist').optional(),
   monitorFor: Duration.optional().describe('How long a deploy is watched before it is announced.'),
+  shippedOn: Text.default('deployed').describe(
+    'The lifecycle event at which a release has shipped (default `deployed`): the rollback window and the monitoring hour count from it, and bugs due by the next release are late when one ships without them.',
+  ),
   template: Ref('a template')
     .optional()
     .describe(
-      "The template release notes are written from: variables `title`, `version`, `release_type`, `notes`, `fixed_bugs` (one line per bug it fixes).",
+      'The template release notes are written from: variables `title`, `version`, `release_type`, `notes`, `fixed_bugs` (one line per bug it fixes).',
     ),
   rollback: z
     .array(z.strictObject({ id: Id, text: Text, command: Text.optional(), quote: Quote.optional() }))

@@ -24,7 +24,9 @@ CREATE TABLE "records" (
 	"clocks" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"next_due_at" timestamp with time zone,
 	"breached" boolean DEFAULT false NOT NULL,
-	"ended_at" timestamp with time zone
+	"ended_at" timestamp with time zone,
+	"shipped_at" timestamp with time zone,
+	"monitoring_ends_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "restore_drills" (
@@ -69,13 +71,15 @@ ALTER TABLE "vendor_scorecards" ADD CONSTRAINT "vendor_scorecards_workspace_id_w
 CREATE UNIQUE INDEX "records_number" ON "records" USING btree ("workspace_id","kind","number");--> statement-breakpoint
 CREATE UNIQUE INDEX "records_ref" ON "records" USING btree ("workspace_id","ref");--> statement-breakpoint
 CREATE INDEX "records_state" ON "records" USING btree ("workspace_id","kind","state","created_at");--> statement-breakpoint
+CREATE INDEX "records_monitoring" ON "records" USING btree ("workspace_id","monitoring_ends_at");--> statement-breakpoint
 CREATE INDEX "restore_drills_check" ON "restore_drills" USING btree ("workspace_id","check","performed_at");--> statement-breakpoint
-CREATE INDEX "vendor_scorecards_vendor" ON "vendor_scorecards" USING btree ("workspace_id","vendor","scored_at");--> statement-breakpoint
+CREATE INDEX "vendor_scorecards_vendor" ON "vendor_scorecards" USING btree ("workspace_id","vendor","scored_at");
+--> statement-breakpoint
 -- A record keeps what people wrote; its state, clocks and links change as it is worked. Scorecards and
 -- drills are history: added, never changed.
 GRANT SELECT, INSERT ON records TO opsbook_app;
 --> statement-breakpoint
-GRANT UPDATE (title, state, fields, attachments, links, updated_at, clocks, next_due_at, breached, ended_at) ON records TO opsbook_app;
+GRANT UPDATE (title, state, fields, attachments, links, updated_at, clocks, next_due_at, breached, ended_at, shipped_at, monitoring_ends_at) ON records TO opsbook_app;
 --> statement-breakpoint
 ALTER TABLE records ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
@@ -110,3 +114,7 @@ ALTER TABLE restore_drills FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 CREATE POLICY restore_drills_tenant ON restore_drills
   USING (workspace_id = opsbook_workspace()) WITH CHECK (workspace_id = opsbook_workspace());
+--> statement-breakpoint
+-- A release's go/no-go item is owned by the release type's approver, which only the release knows: the
+-- records module sets the item's owner when the release's checklist opens.
+GRANT UPDATE (owner) ON checklist_items TO opsbook_app;

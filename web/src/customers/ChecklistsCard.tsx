@@ -52,7 +52,7 @@ export function ChecklistsCard({ workspace, accountId, canWork, onChanged }: Pro
   );
 }
 
-function RunView({
+export function RunView({
   workspace,
   run,
   canWork,
@@ -148,7 +148,7 @@ function Step({
       <ErrorNotice error={action.error} />
       {item.status !== 'open' && <Outcome item={item} />}
       {canWork && item.status === 'open' && (
-        <StepForm workspace={workspace} run={run} item={item} onChanged={onChanged} />
+        <StepForm workspace={workspace} runId={run.id} item={item} onChanged={onChanged} />
       )}
       {canWork && needsApproval && (
         <button type="button" className="button" disabled={action.busy} onClick={approve}>
@@ -192,15 +192,16 @@ function evidenceOf(kind: EvidenceKind, value: string): CompleteInput {
   return { evidence: { kind, value: Number.isNaN(parsed) ? value : parsed } };
 }
 
-function StepForm({
+/** The form that works one open item (also on the My work page, from an entry there). */
+export function StepForm({
   workspace,
-  run,
+  runId,
   item,
   onChanged,
 }: {
   readonly workspace: Workspace;
-  readonly run: ChecklistRun;
-  readonly item: ChecklistItem;
+  readonly runId: string;
+  readonly item: Pick<ChecklistItem, 'id' | 'text' | 'evidence' | 'when'>;
   readonly onChanged: () => void;
 }) {
   const { me } = useSession();
@@ -212,7 +213,7 @@ function StepForm({
     void action.run(async () => {
       await checklistsApi.complete(
         workspace.id,
-        run.id,
+        runId,
         item.id,
         evidenceOf(item.evidence, value),
         me.csrfToken,
@@ -223,11 +224,11 @@ function StepForm({
   };
   const skip = () =>
     void action.run(async () => {
-      await checklistsApi.skip(workspace.id, run.id, item.id, reason, me.csrfToken);
+      await checklistsApi.skip(workspace.id, runId, item.id, reason, me.csrfToken);
       setReason('');
       onChanged();
     });
-  const id = `step-${run.id}-${item.id}`;
+  const id = `step-${runId}-${item.id}`;
   const field = item.evidence === 'none' ? null : EVIDENCE_FIELD[item.evidence];
   return (
     <form className="inline-form" onSubmit={done} aria-busy={action.busy}>
