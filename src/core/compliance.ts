@@ -148,14 +148,14 @@ function nounOf(kind: string, family: ComplianceFamily, n: number): string {
 
 function textOf(line: Omit<ComplianceLine, 'text'>, family: ComplianceFamily): string {
   const head = [line.levelLabel ?? line.level, line.label].filter(Boolean).join(' · ');
-  const decided = line.met + line.breached;
+  const decided = line.met + line.breached + line.overdue;
   const parts = [
     decided > 0
       ? `met in ${line.met} of ${decided} ${nounOf(line.kind, family, decided)} (${line.percent} %, target ${line.targetPercent} %)`
       : `none decided yet`,
   ];
   if (line.running > 0) {
-    const past = line.overdue > 0 ? `, ${line.overdue} past due` : '';
+    const past = line.overdue > 0 ? `, ${line.overdue} past due and counted as missed` : '';
     parts.push(`${line.running} running${past}`);
   }
   return `${head}: ${parts.join('; ')}`;
@@ -221,7 +221,10 @@ export function buildComplianceReport(
 }
 
 function lineOf(c: Counts, d: StepDescription): ComplianceLine {
-  const percent = percentOf(c.met, c.met + c.breached);
+  // A step still open past its due instant can no longer be met in time: it counts against the share
+  // ("daily checklist completed on 27 of 30 days" counts the three days never completed).
+  const decided = c.met + c.breached + c.overdue;
+  const percent = percentOf(c.met, decided);
   const line = {
     step: c.first.step,
     source: c.first.source,
@@ -239,7 +242,7 @@ function lineOf(c: Counts, d: StepDescription): ComplianceLine {
     targetPercent: d.targetPercent,
     targetKpi: d.targetKpi,
     // Exact, not the rounded percent: 94.96 % is short of a 95 % target.
-    onTarget: percent === null ? null : c.met * 100 >= d.targetPercent * (c.met + c.breached),
+    onTarget: percent === null ? null : c.met * 100 >= d.targetPercent * decided,
   };
   return { ...line, text: textOf(line, d.family) };
 }

@@ -125,7 +125,8 @@ for (const engine of ENGINES) {
       const fr = line(report, 'first-response', 'p1');
       // [met, breached, running, of which past due]
       expect(counts(fr)).toEqual([2, 1, 1, 1]);
-      expect(fr.percent).toBe(66.7);
+      // The one still unanswered past its 15 minutes counts as missed: 2 of 4.
+      expect(fr.percent).toBe(50);
       expect(fr.targetPercent).toBe(100);
       expect(fr.onTarget).toBe(false);
       expect(fr.levelLabel).toBe('P1 - Critical');
@@ -147,7 +148,7 @@ for (const engine of ENGINES) {
       expect(counts(assess)).toEqual([1, 1, 1, 1]);
       expect(assess.quote).toBe('ASSESS SEVERITY (T+5 min)');
       expect(assess.text).toBe(
-        'SEV1 · ASSESS SEVERITY (T+5 min): met in 1 of 2 incidents (50 %, target 100 %); 1 running, 1 past due',
+        'SEV1 · ASSESS SEVERITY (T+5 min): met in 1 of 3 incidents (33.3 %, target 100 %); 1 running, 1 past due and counted as missed',
       );
       // DETECT (T+0) is met by the declaration itself.
       expect(counts(line(report, 'stage:detect', 'sev1'))).toEqual([3, 0, 0, 0]);
