@@ -15,7 +15,7 @@ describe('rruleOf', () => {
     expect(rruleOf({ every: 'month', on: '1' })).toBe('FREQ=MONTHLY;BYMONTHDAY=1');
     expect(rruleOf({ every: 'quarter' })).toBe('FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1');
     expect(rruleOf({ every: 'half-year', on: '15' })).toBe('FREQ=MONTHLY;INTERVAL=6;BYMONTHDAY=15');
-    expect(rruleOf({ every: 'year' })).toBe('FREQ=YEARLY;BYMONTHDAY=1');
+    expect(rruleOf({ every: 'year' })).toBe('FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1');
   });
 
   it('clamps a day past the 28th to the month’s last day, as the cadence does', () => {

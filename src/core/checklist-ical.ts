@@ -68,7 +68,8 @@ export function rruleOf(cadence: CadenceSpec, weekdays?: readonly number[]): str
     case 'two-weeks':
       return `FREQ=WEEKLY;INTERVAL=2;BYDAY=${day}`;
     case 'year':
-      return `FREQ=YEARLY;${monthDay(cadence.on)}`;
+      // In January, as the cadence runs: without BYMONTH a yearly BYMONTHDAY expands to every month.
+      return `FREQ=YEARLY;BYMONTH=1;${monthDay(cadence.on)}`;
     default: {
       const interval = MONTHS[cadence.every];
       if (!interval) return null;
@@ -102,7 +103,8 @@ const offsetText = (ms: number) => {
 function transitions(timeZone: string, fromMs: number, toMs: number) {
   const found: { atMs: number; from: number; to: number }[] = [];
   const DAY = 86_400_000;
-  for (let t = fromMs; t < toMs; t += DAY) {
+  // On whole minutes, so a change is found at its minute (02:00:00, not 02:00:37).
+  for (let t = Math.floor(fromMs / 60_000) * 60_000; t < toMs; t += DAY) {
     const a = zoneOffsetMs(t, timeZone);
     const b = zoneOffsetMs(t + DAY, timeZone);
     if (a === b) continue;

@@ -161,8 +161,12 @@ export async function writeDump(
     // Synced before the rename, so a crash never leaves a whole-looking file with missing bytes.
     const handle = await open(partial, 'r+');
     await handle.sync().finally(() => handle.close());
+    // The previous backup's sidecar goes first: a crash before the new one is written leaves a dump whose
+    // own last line still carries its checksum, never a good dump beside a stale sidecar.
+    await rm(`${file}.sha256`, { force: true });
     await rename(partial, file);
-    await writeFile(`${file}.sha256`, `${sha256}  ${basename(file)}\n`, { mode: 0o600 });
+    await writeFile(`${file}.sha256.partial`, `${sha256}  ${basename(file)}\n`, { mode: 0o600 });
+    await rename(`${file}.sha256.partial`, `${file}.sha256`);
     return { file, header, rows: rowsDone, bytes: sink.bytes(), sha256 };
   } catch (err) {
     sink.destroy();

@@ -243,6 +243,18 @@ describe.each(ENGINES)('opsbook backup and restore on $title', (engine) => {
         /is at migration level \d+ \(0000_older\).* restores level \d+ \(\w+\) only/,
       );
 
+      // Checksum-valid but refused by PostgreSQL halfway through loading (a row of the last table that
+      // does not fit it): everything rolls back, the tables truncated before it included.
+      const last = body.lastIndexOf('\nCOPY public.');
+      const rowAt = body.indexOf('\n', last + 1) + 1;
+      const rowEnd = body.indexOf('\n', rowAt);
+      const badRow = `${body.slice(0, rowAt)}not-a-row-of-this-table${body.slice(rowEnd)}`;
+      writeResummed(join(folder, 'bad-row.sql'), badRow);
+      const midway = restoreFrom(join(folder, 'bad-row.sql'));
+      expect(midway.code).toBe(1);
+      expect(midway.stderr).toContain('OPS_BACKUP_CORRUPT');
+      expect(await restored.digests()).toEqual(before);
+
       const full = restoreFrom(dump, false);
       expect(full.code).toBe(1);
       expect(full.stderr).toContain('OPS_BACKUP_TARGET_NOT_EMPTY');
