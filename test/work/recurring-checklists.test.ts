@@ -186,6 +186,17 @@ for (const engine of ENGINES) {
           new Date(Date.parse('2026-03-03T00:00:00Z') + i * DAY).toISOString(),
         ),
       );
+      // Only the runs still ahead of their due are nagged (today's daily, this week's): the ones already
+      // late when they opened count as missed, with no burst of nags and escalations.
+      const nags = await database.inWorkspace(ws, (tx) =>
+        tx
+          .select({ key: timers.key })
+          .from(timers)
+          .where(and(eq(timers.workspaceId, ws), like(timers.key, '%checklist-nag:%'))),
+      );
+      const ahead = rows.filter((r) => r.dueAt && r.dueAt.getTime() >= Date.parse('2026-03-12T12:00:00Z'));
+      expect(ahead.map((r) => r.subject).sort()).toEqual(['schedule:daily', 'schedule:weekly']);
+      expect(nags).toHaveLength(ahead.length);
       // A second pass, and a later one the same day, open nothing more.
       await work();
       clock.set('2026-03-12T20:00:00Z');

@@ -79,10 +79,13 @@ export async function openRuns(
   const made = planned.filter((p) => fresh.has(p.run.id));
   const items = made.flatMap((p) => p.items.map((i) => ({ ...i, runId: p.run.id })));
   if (items.length > 0) await tx.insert(checklistItems).values(items);
+  // A run caught up after the server was down, already past its due when it opens, is late as it stands
+  // (the compliance report counts it missed): no nag, so a month offline is not a month of escalations.
+  const nagged = made.filter((p) => p.firstDueMs === null || p.firstDueMs >= p.run.openedAt.getTime());
   await armNags(
     tx,
     workspaceId,
-    made.map((p) => ({ id: p.run.id, subject: p.run.subject, firstDueMs: p.firstDueMs })),
+    nagged.map((p) => ({ id: p.run.id, subject: p.run.subject, firstDueMs: p.firstDueMs })),
   );
   return made.map((p) => p.run.id);
 }
