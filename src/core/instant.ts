@@ -24,9 +24,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Offsets by zone and quarter hour. Every offset change of the time-zone database falls on a quarter hour
- * of UTC (02:00 local in a +05:45 zone is 20:15 UTC), so when a quarter hour's first and last millisecond
- * have the same offset, all of it does. Asking Intl is slow (about 3 µs), and schedules and calendars ask
+ * Offsets by zone and quarter hour. A zone changes its offset at most once in a quarter hour, so when a
+ * quarter hour's first and last millisecond have the same offset, all of it does, and it is kept; one with
+ * a change in it (02:00 local in most zones, or a historic change at 00:44:30 UTC) is asked exactly. Asking Intl is slow (about 3 µs), and schedules and calendars ask
  * for the same instants over and over: a year of daily checklists for 1,000 workspaces asked 20 million
  * times.
  */
