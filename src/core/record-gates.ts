@@ -11,7 +11,7 @@
 import type { Frozen } from '../packs/compile.js';
 import type { Condition } from '../packs/schema/common.js';
 import { Ctx, draftOf } from './decide/context.js';
-import { holds } from './decide/conditions.js';
+import { conditionText, holds } from './decide/conditions.js';
 import type { EnginePolicy } from './decide/prepare.js';
 import type { Fields, SubjectState } from './decide/types.js';
 
@@ -36,25 +36,6 @@ type Lifecycle = EnginePolicy['policy']['lifecycles'][string];
 /** The lifecycle the pack runs on records of `kind` (the first one made for it). */
 export function lifecycleFor(ep: EnginePolicy, kind: string): Lifecycle | undefined {
   return Object.values(ep.policy.lifecycles).find((l) => l.for === kind);
-}
-
-/** A condition in words: `severity in critical, high`. */
-export function conditionText(condition: Frozen<Condition>): string {
-  if ('all' in condition) return `all of (${condition.all.map(conditionText).join('; ')})`;
-  if ('any' in condition) return `any of (${condition.any.map(conditionText).join('; ')})`;
-  if ('not' in condition) return `not (${conditionText(condition.not)})`;
-  const c = condition;
-  const parts: string[] = [];
-  if (c.eq !== undefined) parts.push(`= ${String(c.eq)}`);
-  if (c.ne !== undefined) parts.push(`≠ ${String(c.ne)}`);
-  if (c.in !== undefined) parts.push(`in ${c.in.map(String).join(', ')}`);
-  if (c.gt !== undefined) parts.push(`> ${c.gt}`);
-  if (c.gte !== undefined) parts.push(`≥ ${c.gte}`);
-  if (c.lt !== undefined) parts.push(`< ${c.lt}`);
-  if (c.lte !== undefined) parts.push(`≤ ${c.lte}`);
-  if (c.exists !== undefined) parts.push(c.exists ? 'is set' : 'is not set');
-  if (c.contains !== undefined) parts.push(`contains ${c.contains.join(' or ')}`);
-  return `${c.field} ${parts.join(' and ') || 'is set'}`;
 }
 
 /** The parts of a condition that do not hold: each failing member of an `all`, else the whole. */

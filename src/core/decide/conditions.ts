@@ -58,3 +58,22 @@ export function containsAny(value: unknown, phrases: readonly string[]): boolean
     return needle !== '' && haystack.includes(` ${needle} `);
   });
 }
+
+/** A condition in words: `severity in critical, high`. */
+export function conditionText(condition: Frozen<Condition>): string {
+  if ('all' in condition) return `all of (${condition.all.map(conditionText).join('; ')})`;
+  if ('any' in condition) return `any of (${condition.any.map(conditionText).join('; ')})`;
+  if ('not' in condition) return `not (${conditionText(condition.not)})`;
+  const c = condition;
+  const parts: string[] = [];
+  if (c.eq !== undefined) parts.push(`= ${String(c.eq)}`);
+  if (c.ne !== undefined) parts.push(`≠ ${String(c.ne)}`);
+  if (c.in !== undefined) parts.push(`in ${c.in.map(String).join(', ')}`);
+  if (c.gt !== undefined) parts.push(`> ${c.gt}`);
+  if (c.gte !== undefined) parts.push(`≥ ${c.gte}`);
+  if (c.lt !== undefined) parts.push(`< ${c.lt}`);
+  if (c.lte !== undefined) parts.push(`≤ ${c.lte}`);
+  if (c.exists !== undefined) parts.push(c.exists ? 'is set' : 'is not set');
+  if (c.contains !== undefined) parts.push(`contains ${c.contains.join(' or ')}`);
+  return `${c.field} ${parts.join(' and ') || 'is set'}`;
+}

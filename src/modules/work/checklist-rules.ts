@@ -143,21 +143,5 @@ export function conditionHolds(
   return holds(condition, { lookup });
 }
 
-/** A condition in words: `signup_status = approved`, `all of (…)`. */
-export function conditionText(condition: Frozen<Condition>): string {
-  if ('all' in condition) return `all of (${condition.all.map(conditionText).join('; ')})`;
-  if ('any' in condition) return `any of (${condition.any.map(conditionText).join('; ')})`;
-  if ('not' in condition) return `not (${conditionText(condition.not)})`;
-  const c = condition;
-  const parts: string[] = [];
-  if (c.eq !== undefined) parts.push(`= ${String(c.eq)}`);
-  if (c.ne !== undefined) parts.push(`≠ ${String(c.ne)}`);
-  if (c.in !== undefined) parts.push(`in ${c.in.map(String).join(', ')}`);
-  if (c.gt !== undefined) parts.push(`> ${c.gt}`);
-  if (c.gte !== undefined) parts.push(`≥ ${c.gte}`);
-  if (c.lt !== undefined) parts.push(`< ${c.lt}`);
-  if (c.lte !== undefined) parts.push(`≤ ${c.lte}`);
-  if (c.exists !== undefined) parts.push(c.exists ? 'is set' : 'is not set');
-  if (c.contains !== undefined) parts.push(`contains ${c.contains.join(' or ')}`);
-  return `${c.field} ${parts.join(' and ') || 'is set'}`;
-}
+/** A condition in words (the engine's own wording, src/core/decide/conditions.ts). */
+export { conditionText } from '../../core/decide/conditions.js';
