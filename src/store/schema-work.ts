@@ -72,6 +72,8 @@ export const checklistItems = pgTable(
     text: text('text').notNull(),
     /** Who does it: `role:<id>` (the item's owner, else the checklist's), or null for anyone who may write. */
     owner: text('owner'),
+    /** The person it was given to (`user:<id>`), who may do it besides the owner's role; null: not given. */
+    assignee: text('assignee'),
     evidenceKind: text('evidence_kind').$type<EvidenceKind>().notNull().default('none'),
     dueAt: instant('due_at'),
     status: text('status').$type<ChecklistItemStatus>().notNull().default('open'),

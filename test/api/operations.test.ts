@@ -88,6 +88,7 @@ describe('operations endpoints', () => {
         '/api/v1/workspaces/{workspaceId}/checklist-runs',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/approve',
+        '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/assign',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/complete',
         '/api/v1/workspaces/{workspaceId}/checklist-runs/{runId}/items/{itemId}/skip',
         '/api/v1/workspaces/{workspaceId}/checklists/calendar.ics',

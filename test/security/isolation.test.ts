@@ -292,6 +292,9 @@ const BODIES: Record<string, (has: ReadonlySet<string>) => unknown> = {
   'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/approve': () => ({
     note: 'Isolation',
   }),
+  'POST /api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/assign': () => ({
+    assignee: null,
+  }),
   'POST /api/v1/workspaces/:workspaceId/accounts/:accountId/contacts': () => ({
     name: 'Isolation',
     phone: randomMobile(),

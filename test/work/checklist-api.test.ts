@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/modules/admin/demo.js';
 import { buildClockedApp, type ClockedApp } from '../support/clocked-app.js';
 import { signInAs } from '../support/app.js';
+import { hashPassword } from '../../src/modules/admin/passwords.js';
+import { newId } from '../../src/shared/ids.js';
+import { memberships, users } from '../../src/store/schema.js';
 
 let now = new Date('2026-05-04T00:00:00Z');
 
@@ -89,6 +92,54 @@ describe('checklist routes on the demo', () => {
     ]);
     const listed = await call(shop, 'shopsmart', 'GET', '/checklist-runs?checklist=qa-sign-off');
     expect(listed.json<{ items: { id: string }[] }>().items.map((i) => i.id)).toEqual([run.id]);
+  });
+
+  it('gives an item to a person, who may then do it whatever their role; a non-member is refused', async () => {
+    // An agent of POS: the Daily items are for role:operations, which the agent does not hold.
+    const agentId = newId('usr', now.getTime());
+    await t.database.db
+      .insert(users)
+      .values({
+        id: agentId,
+        email: 'agent-assign@pos.test',
+        name: 'Asha Agent',
+        passwordHash: await hashPassword('agent-assign-pass-2026'),
+      });
+    await t.database.inWorkspace(wsOf(pos, 'pos-saas'), (tx) =>
+      tx
+        .insert(memberships)
+        .values({ workspaceId: wsOf(pos, 'pos-saas'), userId: agentId, role: 'agent-l1' }),
+    );
+    const agent = await signInAs(t.app, 'agent-assign@pos.test', 'agent-assign-pass-2026');
+    const runs = (await call(pos, 'pos-saas', 'GET', '/checklist-runs?checklist=daily')).json<{
+      items: { id: string; items: { id: string; status: string; owner: string | null }[] }[];
+    }>().items;
+    const run = runs[0]!;
+    const item = run.items.find((i) => i.status === 'open')!;
+    expect(item.owner).toBe('role:operations');
+    const path = `/checklist-runs/${run.id}/items/${item.id}`;
+    const refused = await call(agent, 'pos-saas', 'POST', `${path}/complete`, {});
+    expect(refused.statusCode).toBe(403);
+    const stranger = await call(pos, 'pos-saas', 'POST', `${path}/assign`, { assignee: 'user:usr_nobody' });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.json<{ errors: { pointer: string }[] }>().errors[0]!.pointer).toBe('/body/assignee');
+    // Only someone who may do the item gives it away.
+    expect(
+      (await call(agent, 'pos-saas', 'POST', `${path}/assign`, { assignee: `user:${agentId}` })).statusCode,
+    ).toBe(403);
+    const given = await call(pos, 'pos-saas', 'POST', `${path}/assign`, { assignee: `user:${agentId}` });
+    expect(given.statusCode, given.body).toBe(200);
+    expect(
+      given.json<{ items: { id: string; assignee: string | null }[] }>().items.find((i) => i.id === item.id)!
+        .assignee,
+    ).toBe(`user:${agentId}`);
+    // It is in the agent's work, and the agent may do it now.
+    const work = (await call(agent, 'pos-saas', 'GET', '/my-work')).json<{ items: Entry[] }>().items;
+    expect(work.map((e) => e.checklist?.item)).toContain(item.id);
+    const done = await call(agent, 'pos-saas', 'POST', `${path}/complete`, {});
+    expect(done.statusCode, done.body).toBe(200);
+    // A done item is not given to anyone any more.
+    expect((await call(pos, 'pos-saas', 'POST', `${path}/assign`, { assignee: null })).statusCode).toBe(409);
   });
 
   it('refuses, changing nothing, a checklist it cannot open by hand, with the reason and what can be', async () => {

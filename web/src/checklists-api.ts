@@ -26,6 +26,8 @@ export interface ChecklistItem {
   readonly approval: string | null;
   readonly approvedBy: string | null;
   readonly approvedAt: string | null;
+  /** The person it was given to (`user:<id>`), who may do it too. */
+  readonly assignee: string | null;
 }
 
 export interface ChecklistRun {

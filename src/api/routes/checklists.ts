@@ -39,6 +39,7 @@ const Item = z.object({
   approval: z.string().nullable().describe('The role that must approve it once done.'),
   approvedBy: z.string().nullable(),
   approvedAt: z.string().nullable(),
+  assignee: z.string().nullable().describe('The person it was given to (`user:<id>`), who may do it too.'),
 });
 
 const Run = z.object({
@@ -82,6 +83,7 @@ const view = (run: RunView): z.infer<typeof Run> => ({
     approval: i.approvalRole,
     approvedBy: i.approvedBy,
     approvedAt: iso(i.approvedAt),
+    assignee: i.assignee,
   })),
 });
 
@@ -265,5 +267,22 @@ export function checklistRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { access: 'events.write' },
     },
     async (request) => view(await work(request, { kind: 'approve', note: request.body.note })),
+  );
+
+  r.post(
+    '/api/v1/workspaces/:workspaceId/checklist-runs/:runId/items/:itemId/assign',
+    {
+      schema: {
+        tags: ['checklists'],
+        summary: 'Give an open item to a person (or take it back)',
+        description:
+          "Decided by someone who may do the item (its owner's role, an owner or admin). The person (`user:<id>`, a member of the workspace) may then do it whatever their role, and finds it in My work; `null` takes it back. Lands on the record's timeline.",
+        params: ItemParams,
+        body: z.strictObject({ assignee: z.string().min(1).max(100).nullable() }),
+        response: { 200: Run },
+      },
+      config: { access: 'events.write' },
+    },
+    async (request) => view(await work(request, { kind: 'assign', assignee: request.body.assignee })),
   );
 }

@@ -21,6 +21,7 @@ import { loadSubject } from '../../engine/subjects.js';
 import { appendTimeline } from '../../engine/timeline.js';
 import { OpsError } from '../../errors/catalog.js';
 import type { Tx } from '../../store/database.js';
+import { memberships } from '../../store/schema.js';
 import { checklistItems, checklistRuns, type ChecklistRunStatus } from '../../store/schema-work.js';
 import { governingPolicy } from '../notifications/directory.js';
 import { disarmNags } from './checklist-nags.js';
@@ -134,7 +135,9 @@ export type ItemAction =
       readonly note?: string | undefined;
     }
   | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'approve'; readonly note?: string | undefined };
+  | { readonly kind: 'approve'; readonly note?: string | undefined }
+  /** Given to a person (`user:<id>`, a member of the workspace), or taken back (null). */
+  | { readonly kind: 'assign'; readonly assignee: string | null };
 
 /**
  * Completes, skips or approves one item of a run, in the caller's transaction; refused (and nothing
@@ -205,12 +208,14 @@ async function changeOf(
       `This run was completed on ${run.completedAt?.toISOString()}; nothing was changed.`,
     );
   if (action.kind === 'approve') return approvalOf(item, action.note, worker, at);
+  if (action.kind === 'assign') return assignmentOf(tx, workspaceId, item, action.assignee, worker);
   if (item.status !== 'open')
     throw new OpsError(
       'OPS_CONFLICT',
       `"${item.text}" was ${item.status} on ${item.doneAt?.toISOString() ?? 'an earlier day'} by ${item.doneBy ?? 'someone'}; nothing was changed.`,
     );
-  allowed(mayActFor(item.owner, worker.role));
+  // The person it was given to may do it, whatever their role; otherwise the owner's role decides.
+  if (item.assignee !== worker.actor) allowed(mayActFor(item.owner, worker.role));
   const blocking = run.ordered ? waitingFor(items, item.position) : null;
   if (blocking)
     throw new OpsError(
@@ -231,6 +236,46 @@ async function changeOf(
       ...(evidence.value !== null ? { evidence: evidence.value, evidenceKind: item.evidenceKind } : {}),
       ...(note ? { note } : {}),
     },
+  };
+}
+
+/**
+ * Gives an open item to a member of the workspace (or takes it back): someone who may do the item (its
+ * owner's role, an owner or admin) decides who does. The person then finds it in My work and may do it.
+ */
+async function assignmentOf(
+  tx: Tx,
+  workspaceId: string,
+  item: ItemRow,
+  assignee: string | null,
+  worker: Worker,
+): Promise<Change> {
+  if (item.status !== 'open')
+    throw new OpsError(
+      'OPS_CONFLICT',
+      `"${item.text}" is ${item.status}: only an open item is given to someone.`,
+    );
+  allowed(mayActFor(item.owner, worker.role));
+  if (assignee !== null) {
+    const userId = /^user:(.+)$/.exec(assignee)?.[1];
+    const [member] = userId
+      ? await tx
+          .select({ userId: memberships.userId })
+          .from(memberships)
+          .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+      : [];
+    if (!member)
+      throw new OpsError('OPS_VALIDATION', `${assignee} is not a member of this workspace.`, [
+        {
+          pointer: '/body/assignee',
+          message: 'name a member as user:<id> (GET …/members lists them), or null',
+        },
+      ]);
+  }
+  return {
+    set: { assignee },
+    timeline: 'checklist.item_assigned',
+    data: { assignee: assignee ?? 'nobody' },
   };
 }
 

@@ -98,7 +98,11 @@ async function checklistWork(tx: Tx, ws: string, person: Person, held: string[],
         eq(checklistRuns.status, 'open'),
         eq(checklistItems.status, 'open'),
         lte(checklistItems.dueAt, end),
-        forPerson(checklistItems.owner, person, held),
+        // Given to the person, or theirs by the owner's role.
+        or(
+          eq(checklistItems.assignee, `user:${person.userId}`),
+          forPerson(checklistItems.owner, person, held),
+        ),
       ),
     )
     .orderBy(asc(checklistItems.dueAt))

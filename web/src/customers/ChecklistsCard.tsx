@@ -130,6 +130,12 @@ function Step({
       </p>
       <p className="muted">
         For <code>{item.owner ?? 'anyone'}</code>
+        {item.assignee && (
+          <>
+            {' '}
+            · given to <code>{item.assignee}</code>
+          </>
+        )}
         {item.dueAt && (
           <>
             {' '}
