@@ -24,23 +24,6 @@ const PACKS = readdirSync(PACKS_DIR)
   .filter((name) => statSync(join(PACKS_DIR, name)).isDirectory())
   .sort();
 
-/**
- * Transitions no event a scenario (or the API's `POST …/events`) accepts can move: defects of the pack or
- * the engine, reported rather than hidden. Each entry is `<pack>/<lifecycle>→<state>`. An entry that a test
- * comes to assert fails the test below, so the list only shrinks.
- *
- * smart-estate `user-account` is `for: user`, and the only events a `user:` subject takes in a scenario are
- * `user.registered`, `survey.answered`, `fact.set` and the checklist events: none goes by `activate`,
- * `suspend`, `reinstate` or `delete` (`user` is not an open event family). Live, `activate` is reached only
- * by the `user.activated` the activation observer sends internally (src/modules/customers/activation.ts),
- * which the scenario parser and `POST …/events` both reject as an unknown event type.
- */
-const KNOWN_UNREACHABLE = new Set([
-  'smart-estate/user-account→active',
-  'smart-estate/user-account→suspended',
-  'smart-estate/user-account→deleted',
-]);
-
 /** The positive `type: transition` expectations of the pack's tests. */
 function transitionExpectations(dir: string, zone: string): Expectation[] {
   const tests = join(dir, 'tests');
@@ -78,7 +61,6 @@ describe('every event-driven and timed lifecycle transition is asserted by a tes
     const asserted = transitionExpectations(dir, zone);
 
     const missing: string[] = [];
-    const stale: string[] = [];
     for (const lifecycle of loaded.pack.lifecycles ?? []) {
       const gaps: string[] = [];
       for (const t of lifecycle.transitions) {
@@ -89,18 +71,12 @@ describe('every event-driven and timed lifecycle transition is asserted by a tes
         );
         const from = Array.isArray(t.from) ? t.from.join('|') : t.from;
         const by = t.on !== undefined ? `on ${t.on}` : `after ${formatDuration(t.after ?? 0)}`;
-        const known = KNOWN_UNREACHABLE.has(`${id}/${lifecycle.id}→${t.to}`);
-        if (covered && known) stale.push(`${lifecycle.id}→${t.to}`);
-        else if (!covered && !known) gaps.push(`${from} → ${t.to} (${by})`);
+        if (!covered) gaps.push(`${from} → ${t.to} (${by})`);
       }
       if (gaps.length > 0)
         missing.push(`pack ${id}, lifecycle ${lifecycle.id}: no test asserts ${gaps.join('; ')}`);
     }
 
     expect(missing, missing.join('\n')).toEqual([]);
-    expect(
-      stale,
-      `pack ${id}: now asserted, remove from KNOWN_UNREACHABLE: ${[...new Set(stale)].join(', ')}`,
-    ).toEqual([]);
   });
 });

@@ -82,6 +82,8 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps, engine: Engin
       schema: {
         tags: TAGS,
         summary: 'Change a contact, or suspend and reinstate one',
+        description:
+          "Suspending or reinstating a contact registered as a user tells the engine (`user.suspended`, `user.reinstated`), which moves the person's account in the pack's lifecycle (Smart Estate: suspend rather than delete).",
         params: C,
         body: z.strictObject({
           ...ContactFields,
@@ -94,8 +96,11 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps, engine: Engin
     },
     async (request) => {
       const { workspaceId, accountId, contactId } = request.params;
-      return deps.database.inWorkspace(workspaceId, (tx) =>
-        updateContact(tx, workspaceId, accountId, contactId, request.body, deps.now()),
+      const actor = accessOf(request).actor;
+      return retrying(() =>
+        deps.database.inWorkspace(workspaceId, (tx) =>
+          updateContact(tx, workspaceId, accountId, contactId, request.body, deps.now(), engine, actor),
+        ),
       );
     },
   );

@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkEvent } from '../../core/decide/events.js';
+import { checkEvent, EVENTS } from '../../core/decide/events.js';
 import { RESERVED_FACTS } from '../../modules/customers/facts.js';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine, NoActivePackError, UnknownSubjectError } from '../../engine/engine.js';
@@ -80,6 +80,13 @@ function guardPaymentConfirmation(type: string, body: Record<string, unknown>): 
  * `approved` fields) or create the subject before its record (which would block the next number).
  */
 function guardRecords(subject: string, body: Record<string, unknown>): void {
+  const type = String(body.type);
+  // A person's account moves with the estate's activation and the contacts API (suspend, reinstate).
+  if (type.startsWith('user.') && !Object.hasOwn(EVENTS, type))
+    throw new OpsError(
+      'OPS_FORBIDDEN',
+      `"${type}" moves a person's account: suspend or reinstate the contact with PATCH …/accounts/{id}/contacts/{contactId} ({"status": "suspended" | "active"}).`,
+    );
   const run = typeof body.run === 'string' ? body.run : '';
   const record = recordOf(subject) ?? recordOf(run);
   if (record)

@@ -261,6 +261,9 @@ export const OPEN_FAMILIES: Readonly<Record<string, { field: string; kind: strin
   payment: { field: 'account', kind: 'account' },
   estate: { field: 'account', kind: 'account' },
   subscription: { field: 'account', kind: 'account' },
+  // A person's account (Smart Estate's `user-account`: activate, suspend, reinstate, delete). Live, these
+  // come from the estate's activation and the contacts API (POST …/events refuses them).
+  user: { field: 'user', kind: 'user' },
 };
 
 /** The spec of an event type: from the catalog, or an open family (`release.deploy`). */

@@ -12,6 +12,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Engine } from '../../engine/engine.js';
+import { loadSubject } from '../../engine/subjects.js';
 import { OpsError, type FieldError } from '../../errors/catalog.js';
 import { normalisePhone } from '../../security/otp.js';
 import { newId } from '../../shared/ids.js';
@@ -169,6 +170,9 @@ export async function updateContact(
   contactId: string,
   patch: ContactPatch,
   now: Date,
+  /** Told when a registered contact is suspended or reinstated, in the same transaction. */
+  engine?: Engine,
+  actor = 'system',
 ): Promise<ContactView> {
   const where = and(
     eq(accountContacts.workspaceId, workspaceId),
@@ -187,6 +191,18 @@ export async function updateContact(
   if (patch.status !== undefined) set.status = patch.status;
   try {
     const [row] = await tx.update(accountContacts).set(set).where(where).returning();
+    // The person's account in the pack's lifecycle (Smart Estate's user-account: suspend, reinstate),
+    // for a contact registered as a user ("suspend records rather than deleting active users", 004#39).
+    if (engine && patch.status !== undefined && patch.status !== current.status) {
+      const subject = `user:${contactId}`;
+      if (await loadSubject(tx, workspaceId, subject))
+        await engine.handleIn(tx, workspaceId, {
+          type: patch.status === 'suspended' ? 'user.suspended' : 'user.reinstated',
+          subject,
+          data: { account: accountId },
+          actor,
+        });
+    }
     return contactView(row!);
   } catch (err) {
     if (pgCode(err) === '23505') throw phoneTaken(phone!);
