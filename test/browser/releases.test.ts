@@ -112,9 +112,11 @@ describeInBrowser('web releases', () => {
       .getByText(/^production deploy$/)
       .first()
       .waitFor({ timeout: WAIT });
-    expect(await page.getByRole('region', { name: 'Checklists' }).textContent()).toContain(
-      'Error budget fine, support briefed',
-    );
+    // The go/no-go ticked the checklist's last item with the decision as its evidence (the card reloads).
+    await page
+      .getByRole('region', { name: 'Checklists' })
+      .getByText('Error budget fine, support briefed', { exact: false })
+      .waitFor({ timeout: WAIT });
 
     await take('Monitor (1 hour)', /^monitor$/);
     const window = page.getByTestId('rollback-window');
