@@ -160,3 +160,13 @@ export function accessOf(request: FastifyRequest): RequestAccess {
   if (!request.access) throw new OpsError('OPS_UNAUTHENTICATED');
   return request.access;
 }
+
+/**
+ * Who works a checklist item or a record's step, and in which role: the person's workspace role; an
+ * admin-scope API token acts as an admin, other tokens hold no role.
+ */
+export function workerOf(request: FastifyRequest): { readonly actor: string; readonly role: string | null } {
+  const access = accessOf(request);
+  const role = access.workspace?.role ?? (access.token?.scope === 'admin' ? 'admin' : null);
+  return { actor: access.actor, role };
+}

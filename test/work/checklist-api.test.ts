@@ -97,14 +97,12 @@ describe('checklist routes on the demo', () => {
   it('gives an item to a person, who may then do it whatever their role; a non-member is refused', async () => {
     // An agent of POS: the Daily items are for role:operations, which the agent does not hold.
     const agentId = newId('usr', now.getTime());
-    await t.database.db
-      .insert(users)
-      .values({
-        id: agentId,
-        email: 'agent-assign@pos.test',
-        name: 'Asha Agent',
-        passwordHash: await hashPassword('agent-assign-pass-2026'),
-      });
+    await t.database.db.insert(users).values({
+      id: agentId,
+      email: 'agent-assign@pos.test',
+      name: 'Asha Agent',
+      passwordHash: await hashPassword('agent-assign-pass-2026'),
+    });
     await t.database.inWorkspace(wsOf(pos, 'pos-saas'), (tx) =>
       tx
         .insert(memberships)

@@ -3,7 +3,7 @@
  * recovery objectives, verification checks with their latest drill, drill history), and recording a drill.
  * Each call is one use case in one transaction (src/modules/ops/backups.ts, drills.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { databaseClock } from '../../engine/clock.js';
@@ -11,9 +11,8 @@ import { Engine } from '../../engine/engine.js';
 import { inWorkspaceRetrying } from '../../modules/ops/active-pack.js';
 import { backupRegister, type DrillRow } from '../../modules/ops/backups.js';
 import { MAX_DRILL_MINUTES, recordDrill } from '../../modules/ops/drills.js';
-import type { Worker } from '../../modules/work/checklists.js';
 import type { AppDeps } from '../deps.js';
-import { accessOf } from '../session.js';
+import { workerOf } from '../session.js';
 
 const Drill = z.object({
   id: z.string(),
@@ -115,13 +114,6 @@ const Register = z.object({
 const W = z.strictObject({ workspaceId: z.string().min(1).max(64) });
 const Minutes = z.number().describe(`Minutes (decimals allowed), 0-${MAX_DRILL_MINUTES}.`);
 const Ms = z.number().describe('Milliseconds, instead of minutes.');
-
-/** The person's workspace role; an admin-scope API token acts as an admin, other tokens hold no role. */
-function workerOf(request: FastifyRequest): Worker {
-  const access = accessOf(request);
-  const role = access.workspace?.role ?? (access.token?.scope === 'admin' ? 'admin' : null);
-  return { actor: access.actor, role };
-}
 
 export function backupRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

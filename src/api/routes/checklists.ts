@@ -8,18 +8,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { databaseClock } from '../../engine/clock.js';
 import { Engine } from '../../engine/engine.js';
-import {
-  getRun,
-  listRuns,
-  workItem,
-  type ItemAction,
-  type RunView,
-  type Worker,
-} from '../../modules/work/checklists.js';
+import { getRun, listRuns, workItem, type ItemAction, type RunView } from '../../modules/work/checklists.js';
 import { openRunByHand } from '../../modules/work/checklist-by-hand.js';
 import { checklistCalendar } from '../../modules/work/checklist-calendar.js';
 import type { AppDeps } from '../deps.js';
-import { accessOf } from '../session.js';
+import { accessOf, workerOf } from '../session.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -94,13 +87,6 @@ const Evidence = z.strictObject({
   kind: z.enum(['note', 'link', 'file', 'number']),
   value: z.union([z.string().max(5000), z.number()]),
 });
-
-/** The person's workspace role; an admin-scope API token acts as an admin, other tokens hold no role. */
-function workerOf(request: FastifyRequest): Worker {
-  const access = accessOf(request);
-  const role = access.workspace?.role ?? (access.token?.scope === 'admin' ? 'admin' : null);
-  return { actor: access.actor, role };
-}
 
 export function checklistRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -3,7 +3,7 @@
  * what each waits for, take a step, link the tickets and incidents it came from; a release's go/no-go by
  * its type's approver, and a CI system's deploy and rollback by version.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { NextStep } from '../../core/record-gates.js';
@@ -22,11 +22,10 @@ import {
 } from '../../modules/records/records.js';
 import { releaseNotes } from '../../modules/records/release-notes.js';
 import { goNoGo, recordDeployment, stepsOf, takeStep } from '../../modules/records/steps.js';
-import type { Worker } from '../../modules/work/checklists.js';
 import type { Tx } from '../../store/database.js';
 import type { RecordKind } from '../../store/schema-ops.js';
 import type { AppDeps } from '../deps.js';
-import { accessOf } from '../session.js';
+import { accessOf, workerOf } from '../session.js';
 import { Limit, retrying, Scalar, Text, W } from './customer-schemas.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -194,13 +193,6 @@ async function detail(
 async function notesOf(ctx: RecordsContext, tx: Tx, workspaceId: string, row: RecordRow) {
   const { ep } = await ctx.engine.policyFor(tx, workspaceId, subjectOf(row));
   return releaseNotes(tx, workspaceId, ep, row);
-}
-
-/** The person's workspace role; an admin-scope API token acts as an admin, other tokens hold no role. */
-function workerOf(request: FastifyRequest): Worker {
-  const access = accessOf(request);
-  const role = access.workspace?.role ?? (access.token?.scope === 'admin' ? 'admin' : null);
-  return { actor: access.actor, role };
 }
 
 const KINDS: readonly {

@@ -94,13 +94,13 @@ export async function stepsOf(
   workspaceId: string,
   row: RecordRow,
 ): Promise<NextStep[]> {
-  const subject = subjectOf(row);
-  const { ep } = await ctx.engine.policyFor(tx, workspaceId, subject);
-  const lifecycle = lifecycleFor(ep, row.kind);
-  const state = await subjectState(tx, workspaceId, subject);
-  if (!lifecycle || !state) return [];
+  const found = await context(ctx, tx, workspaceId, row).catch((err: unknown) => {
+    if (err instanceof OpsError) return null; // no lifecycle: no steps to show
+    throw err;
+  });
+  if (!found) return [];
   const nowMs = (await ctx.engine.nowOf(tx)).getTime();
-  return nextSteps(ep, lifecycle, state, nowMs);
+  return nextSteps(found.ep, found.lifecycle, found.state, nowMs);
 }
 
 /**
